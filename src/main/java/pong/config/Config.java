@@ -1,0 +1,183 @@
+package pong.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import pong.transport.Endpoint;
+
+/**
+ * A properties file being read: typed getters that name the key in every error, and a final check
+ * that the file holds no key nobody asked for (a typo must not silently fall back to a default).
+ * Relative paths in values are taken from the file's folder.
+ */
+public final class Config {
+    private final Path file;
+    private final Properties props;
+    private final Set<String> read = new HashSet<>();
+
+    Config(Path file, Properties props) {
+        this.file = file;
+        this.props = props;
+    }
+
+    public static Config load(Path file) throws ConfigException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException(file.toString(), null, "cannot read: " + e.getMessage());
+        }
+        return new Config(file, p);
+    }
+
+    /** Builds the mode's configuration: the result is a {@link LocalConfig} or a {@link RemoteConfig}. */
+    public static Object parse(Path file) throws ConfigException {
+        Config c = load(file);
+        String mode = c.required("mode");
+        Object result = switch (mode) {
+            case "local" -> LocalConfig.from(c);
+            case "remote" -> RemoteConfig.from(c);
+            default -> throw c.error("mode", "must be 'local' or 'remote', not '" + mode + "'");
+        };
+        c.rejectUnknownKeys();
+        return result;
+    }
+
+    public ConfigException error(String key, String problem) {
+        return new ConfigException(file.toString(), key, problem);
+    }
+
+    public String optional(String key) {
+        read.add(key);
+        String v = props.getProperty(key);
+        return v == null ? null : v.trim();
+    }
+
+    public String string(String key, String defaultValue) {
+        String v = optional(key);
+        return v == null ? defaultValue : v;
+    }
+
+    public String required(String key) throws ConfigException {
+        String v = optional(key);
+        if (v == null || v.isEmpty()) throw error(key, "is required");
+        return v;
+    }
+
+    public Endpoint endpoint(String key, Boolean defaultTls) throws ConfigException {
+        String v = required(key);
+        try {
+            return Endpoint.parse(v, defaultTls);
+        } catch (IllegalArgumentException e) {
+            throw error(key, e.getMessage());
+        }
+    }
+
+    public boolean bool(String key, boolean defaultValue) throws ConfigException {
+        String v = optional(key);
+        if (v == null || v.isEmpty()) return defaultValue;
+        return switch (v) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw error(key, "must be true or false, not '" + v + "'");
+        };
+    }
+
+    public int integer(String key, int defaultValue, int min, int max) throws ConfigException {
+        String v = optional(key);
+        if (v == null || v.isEmpty()) return defaultValue;
+        long n;
+        try {
+            n = Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw error(key, "'" + v + "' is not a whole number");
+        }
+        if (n < min || n > max) throw error(key, v + " is outside " + min + ".." + max);
+        return (int) n;
+    }
+
+    /** A byte size: a number with an optional K, M or G suffix (powers of 1024). */
+    public long bytes(String key, long defaultValue, long min, long max) throws ConfigException {
+        String v = optional(key);
+        if (v == null || v.isEmpty()) return defaultValue;
+        String s = v.toUpperCase();
+        long unit = 1;
+        if (s.endsWith("B")) s = s.substring(0, s.length() - 1);
+        if (s.endsWith("K")) unit = 1024;
+        else if (s.endsWith("M")) unit = 1024 * 1024;
+        else if (s.endsWith("G")) unit = 1024L * 1024 * 1024;
+        if (unit > 1) s = s.substring(0, s.length() - 1);
+        long n;
+        try {
+            n = Long.parseLong(s.trim()) * unit;
+        } catch (NumberFormatException e) {
+            throw error(key, "'" + v + "' is not a size (examples: 65536, 256K, 64M)");
+        }
+        if (n < min || n > max) throw error(key, v + " is outside " + min + ".." + max + " bytes");
+        return n;
+    }
+
+    /** A duration: a number with ms, s, m or h (a bare number means seconds). */
+    public Duration duration(String key, Duration defaultValue) throws ConfigException {
+        String v = optional(key);
+        if (v == null || v.isEmpty()) return defaultValue;
+        try {
+            if (v.endsWith("ms")) return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2).trim()));
+            if (v.endsWith("s")) return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1).trim()));
+            if (v.endsWith("m")) return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1).trim()));
+            if (v.endsWith("h")) return Duration.ofHours(Long.parseLong(v.substring(0, v.length() - 1).trim()));
+            return Duration.ofSeconds(Long.parseLong(v));
+        } catch (NumberFormatException e) {
+            throw error(key, "'" + v + "' is not a duration (examples: 500ms, 10s, 5m)");
+        }
+    }
+
+    public Path path(String key) throws ConfigException {
+        String v = optional(key);
+        if (v == null || v.isEmpty()) return null;
+        Path dir = file.toAbsolutePath().getParent();
+        Path p = dir.resolve(v);
+        if (!Files.isReadable(p)) throw error(key, "cannot read file " + p);
+        return p;
+    }
+
+    public UUID uuid(String key, String value) throws ConfigException {
+        try {
+            UUID id = UUID.fromString(value.trim());
+            if (!id.toString().equalsIgnoreCase(value.trim())) throw new IllegalArgumentException();
+            return id;
+        } catch (IllegalArgumentException e) {
+            throw error(key, "'" + value + "' is not a UUID (like 6f1c3a52-4c1d-4e43-9a36-2d9b0a1f5e77)");
+        }
+    }
+
+    public List<String> list(String key, String defaultValue) {
+        String v = string(key, defaultValue);
+        List<String> out = new ArrayList<>();
+        for (String s : v.split(",")) if (!s.isBlank()) out.add(s.trim());
+        return out;
+    }
+
+    public String fileName() {
+        return file.toString();
+    }
+
+    void rejectUnknownKeys() throws ConfigException {
+        Set<String> unknown = new TreeSet<>(props.stringPropertyNames());
+        unknown.removeAll(read);
+        if (!unknown.isEmpty()) {
+            String key = unknown.iterator().next();
+            throw error(key, "unknown key (not used in mode " + props.getProperty("mode") + ")");
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package pong.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import pong.remote.DenyList;
+import pong.transport.Endpoint;
+
+/** remote.properties, checked. */
+public record RemoteConfig(
+        Endpoint listen,
+        Path tlsCert,
+        Path tlsKey,
+        Path tlsKeystore,
+        String tlsKeystorePassword,
+        List<UUID> clients,
+        DenyList deny,
+        Duration dialTimeout,
+        Duration headerTimeout) {
+
+    public static final String DEFAULT_DENY = "private,:25";
+
+    static RemoteConfig from(Config c) throws ConfigException {
+        Endpoint listen = c.endpoint("listen", null);
+        Path cert = c.path("tls.cert");
+        Path key = c.path("tls.key");
+        Path keystore = c.path("tls.keystore");
+        String password = c.string("tls.keystore.password", "");
+        if (listen.tls()) {
+            if (keystore == null && (cert == null || key == null)) {
+                throw c.error(cert == null ? "tls.cert" : "tls.key",
+                        "a tls:// listener needs tls.cert and tls.key (PEM), or tls.keystore (PKCS#12)");
+            }
+            if (keystore != null && cert != null) throw c.error("tls.keystore", "give either tls.keystore or tls.cert/tls.key, not both");
+        }
+        List<UUID> clients = new ArrayList<>();
+        for (String s : c.list("clients", "")) clients.add(c.uuid("clients", s));
+        if (clients.isEmpty()) throw c.error("clients", "is required: the client ids (UUIDs) allowed in, comma-separated");
+        DenyList deny;
+        try {
+            deny = DenyList.parse(c.string("dst.deny", DEFAULT_DENY));
+        } catch (IllegalArgumentException e) {
+            throw c.error("dst.deny", e.getMessage());
+        }
+        Duration dial = c.duration("dial.timeout", Duration.ofSeconds(10));
+        Duration header = c.duration("header.timeout", Duration.ofSeconds(10));
+        return new RemoteConfig(listen, cert, key, keystore, password, List.copyOf(clients), deny, dial, header);
+    }
+}

@@ -1,0 +1,110 @@
+package pong.local;
+
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.security.GeneralSecurityException;
+import javax.net.ssl.SSLContext;
+import pong.config.LocalConfig;
+import pong.transport.Tls;
+import pong.transport.Transport;
+
+/**
+ * Local's listen port: accepts app connections and tells the proxy protocols apart by their first byte.
+ * Threading: one accept thread; each app connection on its own virtual thread.
+ */
+public final class LocalServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(LocalServer.class.getName());
+    private static final int SOCKS5 = 0x05;
+
+    private final LocalConfig config;
+    private final TunnelConnector connector;
+    private final Socks5Front socks5;
+    private ServerSocket server;
+    private volatile boolean closed;
+
+    public LocalServer(LocalConfig config) throws IOException, GeneralSecurityException {
+        this.config = config;
+        this.connector = new TunnelConnector(config.remote(), clientTls(config), config.clientId(), config.connectTimeout());
+        this.socks5 = new Socks5Front(connector);
+    }
+
+    static Transport.ClientTls clientTls(LocalConfig c) throws IOException, GeneralSecurityException {
+        if (!c.remote().tls()) return null;
+        if (c.tlsInsecure()) {
+            LOG.log(Level.WARNING, "tls.insecure=true: remote''s certificate is NOT checked; anyone in the path can read and change the traffic");
+            return new Transport.ClientTls(Tls.clientPinned(null), c.tlsSni(), false);
+        }
+        if (c.tlsPin() != null) return new Transport.ClientTls(Tls.clientPinned(c.tlsPin()), c.tlsSni(), false);
+        SSLContext ctx = Tls.client(c.tlsTrust());
+        return new Transport.ClientTls(ctx, c.tlsSni(), true);
+    }
+
+    public LocalServer start() throws IOException {
+        server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(config.listen().socketAddress(), 1024);
+        Thread.ofPlatform().name("local accept").daemon(false).start(this::acceptLoop);
+        LOG.log(Level.INFO, "local listening on {0}:{1,number,#} (SOCKS5), tunnel to {2}",
+                config.listen().host(), port(), config.remote());
+        return this;
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    public TunnelConnector connector() {
+        return connector;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            if (server != null) server.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+        connector.close();
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            Socket s;
+            try {
+                s = server.accept();
+            } catch (IOException e) {
+                if (!closed) LOG.log(Level.ERROR, "accept failed, local stops listening: {0}", e.getMessage());
+                return;
+            }
+            Thread.ofVirtual().name("app " + s.getRemoteSocketAddress()).start(() -> serve(s));
+        }
+    }
+
+    private void serve(Socket app) {
+        try (app) {
+            app.setTcpNoDelay(true);
+            app.setSoTimeout((int) config.handshakeTimeout().toMillis());
+            InputStream in = new BufferedInputStream(app.getInputStream(), 8192);
+            int first = in.read();
+            if (first == SOCKS5) {
+                socks5.serve(app, in);
+            } else if (first >= 0) {
+                LOG.log(Level.INFO, "app {0}: unknown protocol (first byte 0x{1}), closed",
+                        app.getRemoteSocketAddress(), Integer.toHexString(first));
+            }
+        } catch (SocketTimeoutException e) {
+            LOG.log(Level.INFO, "app {0}: handshake timed out", app.getRemoteSocketAddress());
+        } catch (EOFException e) {
+            LOG.log(Level.DEBUG, "app {0}: closed during handshake", app.getRemoteSocketAddress());
+        } catch (IOException e) {
+            LOG.log(Level.INFO, "app {0}: {1}", app.getRemoteSocketAddress(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package pong.protocol;
+
+/** The error codes an rst frame carries, with the numbers and texts of the spec (see NOTES.md for the numbering). */
+public enum ErrorCode {
+    ERR(1, "proxy server error"),
+    ERR_RULE(2, "proxy server rule refuse"),
+    ERR_NET(3, "network unreachable"),
+    ERR_DST(4, "host unreachable"),
+    ERR_DST_REFUSE(5, "refused by dst"),
+    ERR_TTL_EXPIRED(6, "TTL expired"),
+    ERR_COMMAND_UNKNOWN(7, "command not supported"),
+    ERR_ADDR_TYPE(8, "address type not supported"),
+    ERR_REPEAT_ID(9, "repeat stream id"),
+    ERR_DIAL_TIMEOUT(10, "dial dst i/o timeout"),
+    ERR_DST_RESET(11, "reset by peer"),
+    ERR_CONN_TIMEOUT(12, "forcibly closed by the remote host");
+
+    public final byte code;
+    public final String text;
+
+    ErrorCode(int code, String text) {
+        this.code = (byte) code;
+        this.text = text;
+    }
+
+    /** The code with this number; any number we do not know means a plain error (NOTES.md). */
+    public static ErrorCode of(int code) {
+        for (ErrorCode c : values()) if (c.code == code) return c;
+        return ERR;
+    }
+
+    @Override
+    public String toString() {
+        return code + " (" + text + ")";
+    }
+}

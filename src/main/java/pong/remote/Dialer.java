@@ -1,0 +1,81 @@
+package pong.remote;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import pong.protocol.Address;
+import pong.protocol.ErrorCode;
+import pong.protocol.PongException;
+
+/**
+ * Opens remote's connections to destinations: resolves the name, refuses what dst.deny forbids, tries
+ * each resolved address within one overall timeout, and turns every failure into the spec's error code.
+ * Stateless; called on each stream's own virtual thread.
+ */
+public final class Dialer {
+    private final DenyList deny;
+    private final Duration timeout;
+
+    public Dialer(DenyList deny, Duration timeout) {
+        this.deny = deny;
+        this.timeout = timeout;
+    }
+
+    public Socket dial(Address target) throws PongException {
+        if (deny.deniesPort(target.port())) {
+            throw new PongException(ErrorCode.ERR_RULE, "port " + target.port() + " is denied by dst.deny");
+        }
+        InetAddress[] candidates;
+        try {
+            candidates = InetAddress.getAllByName(target.host());
+        } catch (UnknownHostException e) {
+            throw new PongException(ErrorCode.ERR_DST, "cannot resolve " + target.host());
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        PongException last = null;
+        for (InetAddress ip : candidates) {
+            if (deny.denies(ip)) {
+                if (last == null) last = new PongException(ErrorCode.ERR_RULE, target + " (" + ip.getHostAddress() + ") is denied by dst.deny");
+                continue;
+            }
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                last = new PongException(ErrorCode.ERR_DIAL_TIMEOUT, "dial " + target + " timed out");
+                break;
+            }
+            Socket s = new Socket();
+            try {
+                s.setTcpNoDelay(true);
+                s.connect(new InetSocketAddress(ip, target.port()), (int) left);
+                return s;
+            } catch (IOException e) {
+                closeQuietly(s);
+                last = classify(target, e);
+            }
+        }
+        throw last != null ? last : new PongException(ErrorCode.ERR_DST, "no address for " + target.host());
+    }
+
+    /** The JDK reports connect failures by exception class: ECONNREFUSED, EHOSTUNREACH, timeouts, and the rest (ENETUNREACH among them). */
+    static PongException classify(Address target, IOException e) {
+        String what = "dial " + target + ": " + e.getMessage();
+        if (e instanceof SocketTimeoutException) return new PongException(ErrorCode.ERR_DIAL_TIMEOUT, what);
+        if (e instanceof NoRouteToHostException) return new PongException(ErrorCode.ERR_DST, what);
+        if (e instanceof ConnectException) return new PongException(ErrorCode.ERR_DST_REFUSE, what);
+        return new PongException(ErrorCode.ERR_NET, what);
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // failed socket
+        }
+    }
+}

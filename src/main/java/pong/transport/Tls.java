@@ -1,0 +1,120 @@
+package pong.transport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
+import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/** Builds the TLS contexts of both halves from the configured files. */
+public final class Tls {
+    /** TLS 1.3 first: pong-go as a client insists on it (NOTES.md). */
+    public static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    public static final String PIN_PREFIX = "sha256/";
+
+    private Tls() {
+    }
+
+    /** Remote's context from a PEM certificate chain and a PKCS#8 PEM key. */
+    public static SSLContext server(Path certChain, Path key) throws IOException, GeneralSecurityException {
+        List<X509Certificate> chain = Pem.certificates(certChain);
+        char[] none = new char[0];
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("pong", Pem.privateKey(key), none, chain.toArray(new X509Certificate[0]));
+        return serverContext(ks, none);
+    }
+
+    /** Remote's context from a PKCS#12 keystore. */
+    public static SSLContext server(Path keystore, char[] password) throws IOException, GeneralSecurityException {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keystore)) {
+            ks.load(in, password);
+        }
+        return serverContext(ks, password);
+    }
+
+    private static SSLContext serverContext(KeyStore ks, char[] password) throws GeneralSecurityException {
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, password);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), null, null);
+        return ctx;
+    }
+
+    /** Local's context that checks remote's chain against the JDK's trust store, or against the given PEM certificates. */
+    public static SSLContext client(Path trustedCerts) throws IOException, GeneralSecurityException {
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        if (trustedCerts == null) {
+            tmf.init((KeyStore) null);
+        } else {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            int i = 0;
+            for (X509Certificate c : Pem.certificates(trustedCerts)) ks.setCertificateEntry("trusted-" + i++, c);
+            tmf.init(ks);
+        }
+        return clientContext(tmf.getTrustManagers());
+    }
+
+    /** Local's context that accepts exactly the server key with this SHA-256 SubjectPublicKeyInfo hash, or anything when pin is null. */
+    public static SSLContext clientPinned(String pin) throws GeneralSecurityException {
+        byte[] expected = pin == null ? null : Base64.getDecoder().decode(pin.substring(PIN_PREFIX.length()));
+        return clientContext(new TrustManager[] {new PinningTrustManager(expected)});
+    }
+
+    /** The pin ({@code sha256/BASE64}) of a certificate's public key. */
+    public static String pinOf(X509Certificate cert) throws GeneralSecurityException {
+        byte[] hash = MessageDigest.getInstance("SHA-256").digest(cert.getPublicKey().getEncoded());
+        return PIN_PREFIX + Base64.getEncoder().encodeToString(hash);
+    }
+
+    private static SSLContext clientContext(TrustManager[] tms) throws GeneralSecurityException {
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tms, null);
+        return ctx;
+    }
+
+    /** Checks only the leaf's key hash (pin), or nothing at all (expected == null, tls.insecure). */
+    private static final class PinningTrustManager extends X509ExtendedTrustManager {
+        private final byte[] expected;
+
+        PinningTrustManager(byte[] expected) {
+            this.expected = expected;
+        }
+
+        private void check(X509Certificate[] chain) throws CertificateException {
+            if (expected == null) return;
+            if (chain == null || chain.length == 0) throw new CertificateException("server sent no certificate");
+            try {
+                byte[] actual = MessageDigest.getInstance("SHA-256").digest(chain[0].getPublicKey().getEncoded());
+                if (!MessageDigest.isEqual(actual, expected)) {
+                    throw new CertificateException("server key does not match tls.pin (server has " + pinOf(chain[0]) + ")");
+                }
+            } catch (GeneralSecurityException e) {
+                throw new CertificateException(e);
+            }
+        }
+
+        @Override public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException { check(chain); }
+        @Override public void checkServerTrusted(X509Certificate[] chain, String authType, Socket s) throws CertificateException { check(chain); }
+        @Override public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine e) throws CertificateException { check(chain); }
+        @Override public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException { throw new CertificateException("not a server"); }
+        @Override public void checkClientTrusted(X509Certificate[] chain, String authType, Socket s) throws CertificateException { throw new CertificateException("not a server"); }
+        @Override public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine e) throws CertificateException { throw new CertificateException("not a server"); }
+        @Override public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
+    }
+}

@@ -1,0 +1,219 @@
+package pong.tunnel;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayDeque;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import pong.protocol.Frame;
+import pong.protocol.FrameWriter;
+
+/**
+ * The single writer of a tunnel connection. Each stream queues its frames in its own {@link Lane};
+ * the writer takes one frame from each ready lane in turn, so a frame of an interactive stream waits
+ * behind at most one frame of each other active stream, never behind a bulk stream's whole backlog.
+ * Connection-level frames (stream 0, credit grants) go first. The writer flushes only when nothing
+ * is left to write, which packs small frames into large TLS records.
+ *
+ * <p>Bounded: a lane holds at most {@link #LANE_LIMIT} bytes and all lanes together about
+ * {@link #TOTAL_LIMIT} before producers wait; an empty lane may always take one frame, so a new
+ * stream is never stuck behind others.
+ *
+ * <p>Threading: {@link #send}, {@link #sendUrgent}, {@link #reset} and {@link #close} from any thread;
+ * {@link #run} on the tunnel's writer thread only.
+ */
+final class TunnelWriter {
+    static final int LANE_LIMIT = 256 * 1024;
+    static final int TOTAL_LIMIT = 8 * 1024 * 1024;
+    static final int URGENT_LIMIT = 4096;
+
+    /** One stream's queue of frames. Guarded by the writer's lock. */
+    static final class Lane {
+        private final ArrayDeque<Frame> frames = new ArrayDeque<>();
+        private final Condition space;
+        private int bytes;
+        private boolean scheduled;
+        private boolean closed;
+
+        private Lane(Condition space) {
+            this.space = space;
+        }
+    }
+
+    /** Sees every frame in the order it goes onto the wire; for tests and metrics. */
+    interface Observer {
+        void written(Frame frame);
+    }
+
+    private final FrameWriter out;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition work = lock.newCondition();
+    private final Condition urgentSpace = lock.newCondition();
+    private final ArrayDeque<Frame> urgent = new ArrayDeque<>();
+    private final ArrayDeque<Lane> ready = new ArrayDeque<>();
+    private final Observer observer;
+    private int totalBytes;
+    private boolean closed;
+
+    TunnelWriter(FrameWriter out, Observer observer) {
+        this.out = out;
+        this.observer = observer;
+    }
+
+    Lane newLane() {
+        return new Lane(lock.newCondition());
+    }
+
+    /** Queues a frame of a stream, waiting while its lane (or the whole writer) is full. */
+    void send(Lane lane, Frame frame) throws IOException {
+        lock.lock();
+        try {
+            while (!closed && !lane.closed && lane.bytes > 0
+                    && (lane.bytes + frame.length() > LANE_LIMIT || totalBytes + frame.length() > TOTAL_LIMIT)) {
+                lane.space.await();
+            }
+            if (closed) throw new IOException("tunnel closed");
+            if (lane.closed) throw new IOException("stream reset");
+            enqueue(lane, frame);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while queueing a frame");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Queues the last frame of a stream (finish or close) and closes the lane behind it. */
+    void sendLast(Lane lane, Frame frame) throws IOException {
+        lock.lock();
+        try {
+            if (closed) throw new IOException("tunnel closed");
+            if (lane.closed) throw new IOException("stream reset");
+            enqueue(lane, frame);
+            lane.closed = true;
+            lane.space.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Aborts a stream's lane: drops what it still has queued and queues the rst instead. When even the
+     * opening frame has not gone out yet, the peer never heard of the stream and nothing is sent.
+     * A null rst only drops what is queued (the peer already ended the stream).
+     */
+    void reset(Lane lane, Frame rst) {
+        lock.lock();
+        try {
+            if (closed) return;
+            Frame head = lane.frames.peekFirst();
+            boolean unannounced = head != null && head.frameType() != null && head.frameType().opensStream();
+            totalBytes -= lane.bytes;
+            lane.bytes = 0;
+            lane.frames.clear();
+            lane.closed = true;
+            lane.space.signalAll();
+            if (rst != null && !unannounced) enqueue(lane, rst);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Queues a connection-level frame ahead of stream data; waits only if thousands are queued. */
+    void sendUrgent(Frame frame) throws IOException {
+        lock.lock();
+        try {
+            while (!closed && urgent.size() >= URGENT_LIMIT) urgentSpace.await();
+            if (closed) throw new IOException("tunnel closed");
+            urgent.add(frame);
+            work.signal();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while queueing a frame");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops the writer; queued frames are dropped and every waiting producer fails. */
+    void close() {
+        lock.lock();
+        try {
+            closed = true;
+            work.signalAll();
+            urgentSpace.signalAll();
+            for (Lane lane : ready) lane.space.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Bytes queued in all lanes, for tests and metrics. */
+    int queuedBytes() {
+        lock.lock();
+        try {
+            return totalBytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The writer loop; returns when closed, throws when the connection fails. */
+    void run() throws IOException, InterruptedException {
+        boolean unflushed = false;
+        while (true) {
+            Frame frame;
+            lock.lock();
+            try {
+                frame = next();
+                while (frame == null && !unflushed) {
+                    if (closed) return;
+                    work.await();
+                    frame = next();
+                }
+                if (closed) return;
+            } finally {
+                lock.unlock();
+            }
+            if (frame == null) {
+                out.flush();
+                unflushed = false;
+            } else {
+                out.write(frame);
+                if (observer != null) observer.written(frame);
+                unflushed = true;
+            }
+        }
+    }
+
+    private void enqueue(Lane lane, Frame frame) {
+        lane.frames.add(frame);
+        lane.bytes += frame.length();
+        totalBytes += frame.length();
+        if (!lane.scheduled) {
+            lane.scheduled = true;
+            ready.add(lane);
+        }
+        work.signal();
+    }
+
+    private Frame next() {
+        Frame frame = urgent.poll();
+        if (frame != null) {
+            urgentSpace.signal();
+            return frame;
+        }
+        Lane lane = ready.poll();
+        if (lane == null) return null;
+        frame = lane.frames.poll();
+        lane.bytes -= frame.length();
+        totalBytes -= frame.length();
+        if (lane.frames.isEmpty()) {
+            lane.scheduled = false;
+        } else {
+            ready.add(lane);
+        }
+        lane.space.signal();
+        return frame;
+    }
+}

@@ -15,6 +15,7 @@ import javax.net.ssl.SSLContext;
 import pong.config.RemoteConfig;
 import pong.protocol.Address;
 import pong.protocol.ConnectionHeader;
+import pong.protocol.ErrorCode;
 import pong.protocol.FrameType;
 import pong.protocol.PongException;
 import pong.transport.Tls;
@@ -150,6 +151,10 @@ public final class RemoteServer implements AutoCloseable {
 
     /** Called on the tunnel's reader thread: the dial and relay go to the stream's own virtual thread. */
     private void serve(Stream stream, FrameType type, Address target) {
+        if (type != FrameType.CONNECT) {
+            stream.reset(ErrorCode.ERR_COMMAND_UNKNOWN, type + " is not supported");
+            return;
+        }
         Thread.ofVirtual().name("remote " + stream + " " + target).start(() -> {
             dials.incrementAndGet();
             Socket dst;
@@ -163,7 +168,7 @@ public final class RemoteServer implements AutoCloseable {
             try {
                 Relay.run(stream, dst, dst.getInputStream());
             } catch (IOException e) {
-                stream.reset(pong.protocol.ErrorCode.ERR, e.getMessage());
+                stream.reset(ErrorCode.ERR, e.getMessage());
             }
         });
     }

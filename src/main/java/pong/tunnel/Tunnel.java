@@ -40,7 +40,10 @@ public final class Tunnel implements AutoCloseable {
     /** Which half runs this end: local opens odd stream ids and accepts none, remote accepts them. */
     public enum Side { LOCAL, REMOTE }
 
-    /** Takes a stream the peer opened; runs on the reader thread, so it must hand blocking work to a thread of its own. */
+    /**
+     * Takes a stream the peer opened (any opening type: the acceptor resets those it does not serve with
+     * rst 7). Runs on the reader thread, so it must hand blocking work to a thread of its own.
+     */
     public interface Acceptor {
         void accept(Stream stream, FrameType type, Address target);
     }
@@ -228,10 +231,6 @@ public final class Tunnel implements AutoCloseable {
         }
         if (acceptor == null || (id & 1) == 0) {
             writer.sendUrgent(rstFrame(id, ErrorCode.ERR_COMMAND_UNKNOWN, "this side accepts no streams"));
-            return;
-        }
-        if (type != FrameType.CONNECT) {
-            writer.sendUrgent(rstFrame(id, ErrorCode.ERR_COMMAND_UNKNOWN, type + " is not supported"));
             return;
         }
         Address target;

@@ -1,0 +1,111 @@
+package pong.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A destination server on 127.0.0.1 for tests: each accepted connection runs the handler on its own
+ * virtual thread. Closing the origin closes every connection it still has.
+ */
+public final class Origin implements AutoCloseable {
+    /** What the origin does with one connection. */
+    public interface Handler {
+        void handle(Socket socket) throws IOException;
+    }
+
+    private final ServerSocket server;
+    private final Handler handler;
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger accepted = new AtomicInteger();
+
+    private Origin(Handler handler) throws IOException {
+        this.handler = handler;
+        this.server = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress());
+        Thread.ofVirtual().name("origin accept").start(this::acceptLoop);
+    }
+
+    public static Origin start(Handler handler) throws IOException {
+        return new Origin(handler);
+    }
+
+    /** Echoes every byte back; half-closes its output when the client half-closes. */
+    public static Origin echo() throws IOException {
+        return start(s -> {
+            s.getInputStream().transferTo(s.getOutputStream());
+            s.shutdownOutput();
+        });
+    }
+
+    /**
+     * Reads an 8-byte big-endian length and a 8-byte seed, then sends that many bytes of
+     * {@link TestData#stream(long, long)} and closes.
+     */
+    public static Origin download() throws IOException {
+        return start(s -> {
+            java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+            long n = in.readLong();
+            long seed = in.readLong();
+            OutputStream out = s.getOutputStream();
+            TestData.stream(seed, n).transferTo(out);
+            s.shutdownOutput();
+            in.transferTo(OutputStream.nullOutputStream());
+        });
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    public int accepted() {
+        return accepted.get();
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            Socket s;
+            try {
+                s = server.accept();
+            } catch (IOException e) {
+                return;
+            }
+            accepted.incrementAndGet();
+            open.add(s);
+            Thread.ofVirtual().name("origin conn").start(() -> {
+                try (s) {
+                    handler.handle(s);
+                } catch (IOException ignored) {
+                    // the test sees what the client sees
+                } finally {
+                    open.remove(s);
+                }
+            });
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+        for (Socket s : open) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing
+            }
+        }
+    }
+
+    static void drain(InputStream in) throws IOException {
+        in.transferTo(OutputStream.nullOutputStream());
+    }
+}

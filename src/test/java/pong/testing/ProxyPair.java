@@ -1,0 +1,89 @@
+package pong.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import pong.config.Config;
+import pong.config.LocalConfig;
+import pong.config.RemoteConfig;
+import pong.local.LocalServer;
+import pong.remote.RemoteServer;
+
+/**
+ * A remote and a local running in this JVM on loopback, configured through real properties files
+ * (so the config parser is exercised too). Defaults: TLS with the test certificate, one client id,
+ * {@code dst.deny=} (loopback origins allowed). Any key can be overridden; a null value removes it.
+ */
+public final class ProxyPair implements AutoCloseable {
+    public final UUID clientId = UUID.randomUUID();
+    public final RemoteServer remote;
+    public final LocalServer local;
+    private final Path dir;
+
+    private ProxyPair(Map<String, String> remoteOverrides, Map<String, String> localOverrides) throws Exception {
+        dir = Files.createTempDirectory("pong-pair");
+        Map<String, String> r = new LinkedHashMap<>();
+        r.put("mode", "remote");
+        r.put("listen", "tls://127.0.0.1:0");
+        r.put("tls.keystore", TestPki.keystore().toString());
+        r.put("tls.keystore.password", TestPki.KEYSTORE_PASSWORD);
+        r.put("clients", clientId.toString());
+        r.put("dst.deny", "");
+        merge(r, remoteOverrides);
+        remote = new RemoteServer((RemoteConfig) Config.parse(write("remote.properties", r))).start();
+        boolean tls = r.get("listen").startsWith("tls://");
+        Map<String, String> l = new LinkedHashMap<>();
+        l.put("mode", "local");
+        l.put("listen", "127.0.0.1:0");
+        l.put("remote", (tls ? "tls" : "tcp") + "://127.0.0.1:" + remote.port());
+        l.put("client.id", clientId.toString());
+        if (tls) l.put("tls.trust", TestPki.certPem().toString());
+        merge(l, localOverrides);
+        local = new LocalServer((LocalConfig) Config.parse(write("local.properties", l))).start();
+    }
+
+    public static ProxyPair start() throws Exception {
+        return new ProxyPair(Map.of(), Map.of());
+    }
+
+    public static ProxyPair start(Map<String, String> remoteOverrides, Map<String, String> localOverrides) throws Exception {
+        return new ProxyPair(remoteOverrides, localOverrides);
+    }
+
+    public int socksPort() {
+        return local.port();
+    }
+
+    /** Writes a properties file into this pair's temp folder. */
+    public Path write(String name, Map<String, String> values) {
+        return writeProperties(dir.resolve(name), values);
+    }
+
+    public static Path writeProperties(Path file, Map<String, String> values) {
+        StringBuilder b = new StringBuilder();
+        values.forEach((k, v) -> b.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
+        try {
+            Files.writeString(file, b);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
+    }
+
+    private static void merge(Map<String, String> base, Map<String, String> overrides) {
+        overrides.forEach((k, v) -> {
+            if (v == null) base.remove(k);
+            else base.put(k, v);
+        });
+    }
+
+    @Override
+    public void close() {
+        local.close();
+        remote.close();
+    }
+}

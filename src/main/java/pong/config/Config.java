@@ -168,6 +168,24 @@ public final class Config {
         return out;
     }
 
+    /** The tunnel keys both halves share; the ping keys only mean something on local, the idle timeout only on remote. */
+    public pong.tunnel.TunnelSettings tunnelSettings(boolean local) throws ConfigException {
+        pong.tunnel.TunnelSettings d = pong.tunnel.TunnelSettings.DEFAULTS;
+        boolean extensions = bool("tunnel.extensions", true);
+        int window = (int) bytes("tunnel.window", d.window(), 1024, 64L * 1024 * 1024);
+        long bufferMax = bytes("tunnel.buffer.max", d.bufferMax(), 64 * 1024, 64L * 1024 * 1024 * 1024);
+        if (bufferMax < window) throw error("tunnel.buffer.max", "must be at least tunnel.window (" + window + ")");
+        pong.tunnel.TunnelSettings s = d.withExtensions(extensions).withFlow(window, bufferMax);
+        if (local) {
+            java.time.Duration interval = duration("tunnel.ping.interval", d.pingInterval());
+            java.time.Duration timeout = duration("tunnel.ping.timeout", d.pingTimeout());
+            if (!interval.isZero() && timeout.isZero()) throw error("tunnel.ping.timeout", "must be more than 0 while pings are on");
+            return s.withPing(interval, timeout).withIdleTimeout(java.time.Duration.ZERO);
+        }
+        return s.withPing(java.time.Duration.ZERO, java.time.Duration.ZERO)
+                .withIdleTimeout(duration("tunnel.idle.timeout", d.idleTimeout()));
+    }
+
     public String fileName() {
         return file.toString();
     }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.UUID;
 import pong.transport.Endpoint;
 import pong.transport.Tls;
+import pong.tunnel.TunnelSettings;
 
 /** local.properties, checked. */
 public record LocalConfig(
@@ -16,7 +17,9 @@ public record LocalConfig(
         boolean tlsInsecure,
         String tlsSni,
         Duration connectTimeout,
-        Duration handshakeTimeout) {
+        Duration handshakeTimeout,
+        boolean socksConfirm,
+        TunnelSettings tunnel) {
 
     static LocalConfig from(Config c) throws ConfigException {
         Endpoint listen = c.endpoint("listen", false);
@@ -44,6 +47,8 @@ public record LocalConfig(
         if (trustChoices > 1) throw c.error("tls.insecure", "choose one of tls.trust, tls.pin and tls.insecure");
         Duration connect = c.duration("connect.timeout", Duration.ofSeconds(10));
         Duration handshake = c.duration("handshake.timeout", Duration.ofSeconds(10));
-        return new LocalConfig(listen, remote, id, trust, pin, insecure, sni, connect, handshake);
+        boolean confirm = c.bool("socks.confirm", false);
+        TunnelSettings tunnel = c.tunnelSettings(true);
+        return new LocalConfig(listen, remote, id, trust, pin, insecure, sni, connect, handshake, confirm, tunnel);
     }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.UUID;
 import pong.remote.DenyList;
 import pong.transport.Endpoint;
+import pong.tunnel.TunnelSettings;
 
 /** remote.properties, checked. */
 public record RemoteConfig(
@@ -18,7 +19,8 @@ public record RemoteConfig(
         List<UUID> clients,
         DenyList deny,
         Duration dialTimeout,
-        Duration headerTimeout) {
+        Duration headerTimeout,
+        TunnelSettings tunnel) {
 
     public static final String DEFAULT_DENY = "private,:25";
 
@@ -46,6 +48,7 @@ public record RemoteConfig(
         }
         Duration dial = c.duration("dial.timeout", Duration.ofSeconds(10));
         Duration header = c.duration("header.timeout", Duration.ofSeconds(10));
-        return new RemoteConfig(listen, cert, key, keystore, password, List.copyOf(clients), deny, dial, header);
+        TunnelSettings tunnel = c.tunnelSettings(false);
+        return new RemoteConfig(listen, cert, key, keystore, password, List.copyOf(clients), deny, dial, header, tunnel);
     }
 }

@@ -30,8 +30,9 @@ public final class LocalServer implements AutoCloseable {
 
     public LocalServer(LocalConfig config) throws IOException, GeneralSecurityException {
         this.config = config;
-        this.connector = new TunnelConnector(config.remote(), clientTls(config), config.clientId(), config.connectTimeout());
-        this.socks5 = new Socks5Front(connector);
+        this.connector = new TunnelConnector(config.remote(), clientTls(config), config.clientId(), config.connectTimeout(),
+                config.tunnel());
+        this.socks5 = new Socks5Front(connector, config.socksConfirm() ? config.connectTimeout() : null);
     }
 
     static Transport.ClientTls clientTls(LocalConfig c) throws IOException, GeneralSecurityException {

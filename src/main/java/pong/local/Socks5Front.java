@@ -29,10 +29,16 @@ final class Socks5Front {
     static final int REPLY_COMMAND_NOT_SUPPORTED = 7;
     static final int REPLY_ADDRESS_TYPE_NOT_SUPPORTED = 8;
 
-    private final TunnelConnector connector;
+    /** How long to wait for the remote's announcement on a fresh tunnel before treating it as a legacy peer. */
+    private static final long SETTINGS_WAIT_MILLIS = 2000;
 
-    Socks5Front(TunnelConnector connector) {
+    private final TunnelConnector connector;
+    private final java.time.Duration confirm;
+
+    /** @param confirm with socks.confirm, how long to wait for remote's connect result; null answers at once (0 open time) */
+    Socks5Front(TunnelConnector connector, java.time.Duration confirm) {
         this.connector = connector;
+        this.confirm = confirm;
     }
 
     /** Serves one app connection whose first byte (the version, 5) has already been read from {@code in}. */
@@ -71,9 +77,31 @@ final class Socks5Front {
             reply(out, REPLY_GENERAL_FAILURE);
             return;
         }
+        if (confirm != null && !confirmed(stream, out, target)) return;
         reply(out, REPLY_SUCCEEDED);
         app.setSoTimeout(0);
         Relay.run(stream, app, in);
+    }
+
+    /**
+     * socks.confirm: waits for remote's verdict so the app gets the real reply code. A peer without our
+     * extensions cannot confirm: then the answer stays optimistic.
+     */
+    private boolean confirmed(Stream stream, OutputStream out, Address target) throws IOException {
+        try {
+            if (!stream.tunnel().awaitPeerSettings(SETTINGS_WAIT_MILLIS)) return true;
+            if (stream.awaitConnected(confirm.toMillis() + SETTINGS_WAIT_MILLIS)) return true;
+            stream.reset(pong.protocol.ErrorCode.ERR_DIAL_TIMEOUT, "no connect result in time");
+            reply(out, pong.protocol.ErrorCode.ERR_DIAL_TIMEOUT.socksReply());
+            return false;
+        } catch (PongException e) {
+            LOG.log(Level.DEBUG, "SOCKS5 CONNECT {0}: {1}", target, e.getMessage());
+            reply(out, e.code().socksReply());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException();
+        }
     }
 
     static void reply(OutputStream out, int code) throws IOException {

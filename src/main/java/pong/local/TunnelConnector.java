@@ -31,7 +31,11 @@ public final class TunnelConnector implements AutoCloseable {
     private volatile boolean closed;
     private long tunnelsOpened;
 
-    public TunnelConnector(Endpoint remote, Transport.ClientTls tls, java.util.UUID clientId, java.time.Duration connectTimeout) {
+    private final TunnelSettings settings;
+
+    public TunnelConnector(Endpoint remote, Transport.ClientTls tls, java.util.UUID clientId, java.time.Duration connectTimeout,
+                           TunnelSettings settings) {
+        this.settings = settings;
         this.remote = remote;
         this.tls = tls;
         this.header = ConnectionHeader.of(clientId).encode();
@@ -77,7 +81,7 @@ public final class TunnelConnector implements AutoCloseable {
                 LOG.log(Level.WARNING, "cannot reach remote {0}: {1}", remote, e.getMessage());
                 throw new PongException(ErrorCode.ERR, "remote " + remote + " unreachable: " + e.getMessage(), e);
             }
-            t = new Tunnel(s, Tunnel.Side.LOCAL, TunnelSettings.DEFAULTS, header, null);
+            t = new Tunnel(s, Tunnel.Side.LOCAL, settings, header, null);
             t.start(this::lost);
             current = t;
             tunnelsOpened++;

@@ -29,6 +29,12 @@ public enum ErrorCode {
         return ERR;
     }
 
+    /** The SOCKS5 reply code (RFC 1928) for this error: codes 1..8 are SOCKS5's own; a dial timeout reads as host unreachable. */
+    public int socksReply() {
+        if (code >= 1 && code <= 8) return code;
+        return this == ERR_DIAL_TIMEOUT ? ERR_DST.code : ERR.code;
+    }
+
     @Override
     public String toString() {
         return code + " (" + text + ")";

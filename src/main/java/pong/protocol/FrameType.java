@@ -13,7 +13,14 @@ public enum FrameType {
     SET(0x06),
     FINISH(0x07),
     CLOSE(0x08),
-    RST(0x09);
+    RST(0x09),
+    /** Extension: grants the peer more send credit on a stream (docs/extensions.md). */
+    WINDOW(0x0A),
+    /** Extension: liveness probe on stream 0; answered with PONG carrying the same payload. */
+    PING(0x0B),
+    PONG(0x0C),
+    /** Extension: remote's destination is connected (sent before any data of the stream). */
+    CONNECTED(0x0D);
 
     private static final FrameType[] BY_CODE = new FrameType[256];
 

@@ -23,7 +23,6 @@ import pong.transport.Transport;
 import pong.tunnel.Relay;
 import pong.tunnel.Stream;
 import pong.tunnel.Tunnel;
-import pong.tunnel.TunnelSettings;
 
 /**
  * Remote's listener: takes tunnel connections, checks the connection header within the header
@@ -125,7 +124,7 @@ public final class RemoteServer implements AutoCloseable {
                 return;
             }
             s.setSoTimeout(0);
-            Tunnel tunnel = new Tunnel(s, Tunnel.Side.REMOTE, TunnelSettings.DEFAULTS, null, this::serve);
+            Tunnel tunnel = new Tunnel(s, Tunnel.Side.REMOTE, config.tunnel(), null, this::serve);
             tunnels.add(tunnel);
             tunnelsAccepted.incrementAndGet();
             tunnel.start(tunnels::remove);
@@ -166,9 +165,15 @@ public final class RemoteServer implements AutoCloseable {
                 return;
             }
             try {
+                stream.confirmConnected();
                 Relay.run(stream, dst, dst.getInputStream());
             } catch (IOException e) {
                 stream.reset(ErrorCode.ERR, e.getMessage());
+                try {
+                    dst.close();
+                } catch (IOException ignored) {
+                    // already failing
+                }
             }
         });
     }

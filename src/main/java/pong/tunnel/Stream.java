@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import pong.protocol.ErrorCode;
@@ -15,7 +17,8 @@ import pong.protocol.PongException;
  * One proxied connection carried by a tunnel: the bytes towards the peer go out as data frames
  * through the tunnel's writer, the bytes from the peer wait in an inbound queue until the stream's
  * own thread takes them. The lifecycle is the {@link StreamState} machine; every transition happens
- * here, under this stream's lock.
+ * here, under this stream's lock. With flow control on, {@link #write} never has more unacknowledged
+ * bytes in flight than the peer granted.
  *
  * <p>Threading: {@link #write}, {@link #finish} and {@link #take} are called by the stream's own
  * threads (the relay); the {@code on*} methods by the tunnel's reader thread; {@link #reset} from anywhere.
@@ -26,20 +29,25 @@ public final class Stream {
     private final Tunnel tunnel;
     private final int id;
     final TunnelWriter.Lane lane;
+    final FlowControl.Window window;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition readable = lock.newCondition();
     private final Condition drained = lock.newCondition();
+    private final Condition credited = lock.newCondition();
     private final ArrayDeque<byte[]> inbound = new ArrayDeque<>();
     private int inboundBytes;
+    private long sendCredit;
+    private boolean connected;
     private StreamState state = StreamState.OPEN;
     private PongException resetCause;
     private Runnable onReset;
 
-    Stream(Tunnel tunnel, int id) {
+    Stream(Tunnel tunnel, int id, boolean peerOpened) {
         this.tunnel = tunnel;
         this.id = id;
         this.lane = tunnel.writer().newLane();
+        this.window = tunnel.flow().open(this, peerOpened);
     }
 
     public int id() {
@@ -75,16 +83,19 @@ public final class Stream {
     // ---- the stream's own threads
 
     /**
-     * Sends bytes to the peer, taking ownership of the array. Waits while the tunnel is backed up.
+     * Sends bytes to the peer, taking ownership of the array. Waits while the peer's credit is used
+     * up or the tunnel is backed up.
      *
      * @throws IOException when this direction is closed, the stream was reset or the tunnel is gone
      */
     public void write(byte[] data) throws IOException {
         int max = tunnel.maxDataPayload();
-        for (int off = 0; off < data.length; off += max) {
-            byte[] chunk = data.length <= max ? data : java.util.Arrays.copyOfRange(data, off, Math.min(data.length, off + max));
-            checkCanSend();
+        int off = 0;
+        while (off < data.length) {
+            int n = acquireCredit(Math.min(max, data.length - off));
+            byte[] chunk = off == 0 && n == data.length ? data : Arrays.copyOfRange(data, off, off + n);
             tunnel.writer().send(lane, new Frame(id, FrameType.DATA, chunk));
+            off += n;
         }
     }
 
@@ -96,6 +107,7 @@ public final class Stream {
             if (!state.canSend()) return;
             type = state == StreamState.RECEIVE_CLOSED ? FrameType.CLOSE : FrameType.FINISH;
             state = state.sendEnded();
+            credited.signalAll();
         } finally {
             lock.unlock();
         }
@@ -110,16 +122,16 @@ public final class Stream {
      * @throws PongException carrying the rst's code when the stream was reset
      */
     public byte[] take() throws IOException {
+        byte[] chunk;
         lock.lock();
         try {
             while (true) {
                 if (state == StreamState.RESET) throw resetCause;
-                byte[] chunk = inbound.poll();
+                chunk = inbound.poll();
                 if (chunk != null) {
                     inboundBytes -= chunk.length;
-                    tunnel.released(chunk.length);
                     drained.signalAll();
-                    return chunk;
+                    break;
                 }
                 if (!state.canReceive()) return null;
                 readable.await();
@@ -130,6 +142,36 @@ public final class Stream {
         } finally {
             lock.unlock();
         }
+        tunnel.consumed(this, chunk.length);
+        return chunk;
+    }
+
+    /**
+     * Waits until remote reports the destination connected (connect confirmation). Returns false when
+     * the answer did not come in time, which is what a peer without our extensions gives.
+     *
+     * @throws PongException with the rst's code when the connect failed
+     */
+    public boolean awaitConnected(long timeoutMillis) throws IOException {
+        long left = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        lock.lock();
+        try {
+            while (!connected && state != StreamState.RESET && inbound.isEmpty() && state.canReceive() && left > 0) {
+                left = readable.awaitNanos(left);
+            }
+            if (state == StreamState.RESET) throw resetCause;
+            return connected || !inbound.isEmpty() || !state.canReceive();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the connect");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Remote's side of connect confirmation: tells the peer the destination is connected (only to peers that take it). */
+    public void confirmConnected() throws IOException {
+        if (tunnel.peerHasExtensions()) tunnel.writer().send(lane, new Frame(id, FrameType.CONNECTED));
     }
 
     /** Aborts the stream: sends rst with this code (and the reason, to peers that take text) and fails local readers and writers. */
@@ -144,8 +186,9 @@ public final class Stream {
     // ---- the tunnel's reader thread
 
     /**
-     * Data from the peer. Waits (blocking the tunnel's reader) while this stream already holds its
-     * limit of unread bytes: without flow control that is the only way to bound memory.
+     * Data from the peer. Waits (blocking the tunnel's reader) only while this stream holds more
+     * unread bytes than the peer may send: with flow control that never happens with a well-behaved
+     * peer; with a legacy peer it is the only way to bound memory.
      */
     void onData(byte[] payload) throws InterruptedException {
         if (payload.length == 0) return;
@@ -155,7 +198,7 @@ public final class Stream {
             if (!state.canReceive()) return;
             inbound.add(payload);
             inboundBytes += payload.length;
-            tunnel.buffered(payload.length);
+            tunnel.flow().received(window, payload.length);
             readable.signalAll();
         } finally {
             lock.unlock();
@@ -184,6 +227,7 @@ public final class Stream {
             state = StreamState.CLOSED;
             readable.signalAll();
             drained.signalAll();
+            credited.signalAll();
         } finally {
             lock.unlock();
         }
@@ -201,6 +245,27 @@ public final class Stream {
         resetHere(new PongException(ErrorCode.ERR_CONN_TIMEOUT, "tunnel connection lost"));
     }
 
+    void onConnected() {
+        lock.lock();
+        try {
+            connected = true;
+            readable.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** More send credit from the peer (a window frame, or the initial window of its announcement). */
+    void addCredit(long n) {
+        lock.lock();
+        try {
+            sendCredit += n;
+            credited.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Moves to RESET and fails local readers and writers; returns the state before. */
     private StreamState resetHere(PongException cause) {
         Runnable action;
@@ -211,25 +276,45 @@ public final class Stream {
             if (before == StreamState.RESET) return before;
             state = StreamState.RESET;
             resetCause = cause;
-            tunnel.released(inboundBytes);
             inbound.clear();
             inboundBytes = 0;
             readable.signalAll();
             drained.signalAll();
+            credited.signalAll();
             action = onReset;
         } finally {
             lock.unlock();
         }
+        tunnel.flow().dropped(window);
         tunnel.forget(this);
         if (action != null) action.run();
         return before;
     }
 
-    private void checkCanSend() throws IOException {
+    /**
+     * Takes up to n bytes of send credit, waiting while there is none. Before the peer announced flow
+     * control nothing is enforced, but what is sent is still counted so the books agree with the peer's.
+     */
+    private int acquireCredit(int n) throws IOException {
         lock.lock();
         try {
-            if (state == StreamState.RESET) throw resetCause;
-            if (!state.canSend()) throw new IOException("stream " + id + " is closed for sending");
+            while (true) {
+                if (state == StreamState.RESET) throw resetCause;
+                if (!state.canSend()) throw new IOException("stream " + id + " is closed for sending");
+                if (!tunnel.peerHasExtensions()) {
+                    sendCredit -= n;
+                    return n;
+                }
+                if (sendCredit > 0) {
+                    int k = (int) Math.min(n, sendCredit);
+                    sendCredit -= k;
+                    return k;
+                }
+                credited.await();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for send credit");
         } finally {
             lock.unlock();
         }

@@ -21,6 +21,7 @@ import pong.protocol.FrameType;
 import pong.protocol.FrameWriter;
 import pong.protocol.PongException;
 import pong.protocol.ProtocolException;
+import pong.protocol.Settings;
 
 /**
  * One tunnel connection and the streams it carries; the same class serves both halves. A reader
@@ -57,8 +58,12 @@ public final class Tunnel implements AutoCloseable {
     private final FrameReader reader;
     private final Map<Integer, Stream> streams = new ConcurrentHashMap<>();
     private final ReentrantLock openLock = new ReentrantLock();
-    private final AtomicLong buffered = new AtomicLong();
+    private final FlowControl flow;
     private final AtomicLong streamsOpened = new AtomicLong();
+    private final java.util.concurrent.CountDownLatch peerSettingsSeen = new java.util.concurrent.CountDownLatch(1);
+    private volatile boolean peerExtensions;
+    private volatile int peerWindow;
+    private volatile long lastReceived = System.nanoTime();
     private volatile Consumer<Tunnel> onClosed = t -> { };
     private volatile boolean closed;
     private int nextId = 1;
@@ -82,13 +87,18 @@ public final class Tunnel implements AutoCloseable {
         if (preamble != null) out.write(preamble);
         this.writer = new TunnelWriter(new FrameWriter(out), observer);
         this.reader = new FrameReader(new BufferedInputStream(socket.getInputStream(), IO_BUFFER));
+        this.flow = new FlowControl(settings);
     }
 
     /** Starts the reader and writer threads; {@code onClosed} runs once when the tunnel ends. */
     public Tunnel start(Consumer<Tunnel> onClosed) {
         this.onClosed = onClosed;
+        if (side == Side.LOCAL && settings.extensions()) announce();
         Thread.ofVirtual().name(name + " writer").start(this::writeLoop);
         Thread.ofVirtual().name(name + " reader").start(this::readLoop);
+        boolean keeper = side == Side.LOCAL ? settings.extensions() && !settings.pingInterval().isZero()
+                : !settings.idleTimeout().isZero();
+        if (keeper) Thread.ofVirtual().name(name + " keeper").start(side == Side.LOCAL ? this::pingLoop : this::idleLoop);
         return this;
     }
 
@@ -98,12 +108,13 @@ public final class Tunnel implements AutoCloseable {
         try {
             if (closed) throw new PongException(ErrorCode.ERR, "tunnel is closed");
             if (nextId > LAST_LOCAL_ID - 2 || nextId < 0) throw new PongException(ErrorCode.ERR, "stream ids exhausted");
-            Stream stream = new Stream(this, nextId);
+            Stream stream = new Stream(this, nextId, false);
             nextId += 2;
             streams.put(stream.id(), stream);
             streamsOpened.incrementAndGet();
             // Queued under the lock so that ids reach the wire in ascending order.
             writer.send(stream.lane, new Frame(stream.id(), type, target.encode()));
+            if (peerExtensions) startFlow(stream);
             return stream;
         } finally {
             openLock.unlock();
@@ -129,7 +140,23 @@ public final class Tunnel implements AutoCloseable {
 
     /** Bytes received from the peer and not yet taken by the streams' apps. */
     public long bufferedBytes() {
-        return buffered.get();
+        return flow.buffered();
+    }
+
+    /** The most {@link #bufferedBytes()} has ever been on this tunnel. */
+    public long peakBufferedBytes() {
+        return flow.peakBuffered();
+    }
+
+    /** True once the peer announced our extensions (flow control, ping, connect confirmation). */
+    public boolean peerHasExtensions() {
+        return peerExtensions;
+    }
+
+    /** Waits up to the timeout for the peer's announcement; false for a peer that sent none (a legacy peer). */
+    public boolean awaitPeerSettings(long timeoutMillis) throws InterruptedException {
+        if (!settings.extensions()) return false;
+        return peerSettingsSeen.await(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS) && peerExtensions;
     }
 
     @Override
@@ -148,29 +175,125 @@ public final class Tunnel implements AutoCloseable {
         return writer;
     }
 
+    FlowControl flow() {
+        return flow;
+    }
+
+    /** Unread bytes a stream may hold before the reader waits: the largest window plus slack for data sent before our announcement. */
     int inboundLimit() {
-        return settings.streamBuffer();
+        return peerExtensions ? settings.maxWindow() + settings.streamBuffer() : settings.streamBuffer();
     }
 
     int maxDataPayload() {
         return settings.maxFramePayload();
     }
 
-    void buffered(int n) {
-        buffered.addAndGet(n);
-    }
-
-    void released(int n) {
-        buffered.addAndGet(-n);
+    /** The stream's app took n bytes: grant the peer more credit where due. */
+    void consumed(Stream stream, int n) {
+        sendGrants(flow.consumed(stream.window, n, peerExtensions));
     }
 
     void forget(Stream stream) {
-        streams.remove(stream.id(), stream);
+        if (streams.remove(stream.id(), stream)) {
+            sendGrants(flow.closed(stream.window, peerExtensions && !closed));
+        }
     }
 
     /** An rst frame for this peer: peers that have not announced our extensions get the code byte alone (NOTES.md). */
     Frame rstFrame(int id, ErrorCode code, String reason) {
-        return Frame.rst(id, code, null);
+        return Frame.rst(id, code, peerExtensions ? reason : null);
+    }
+
+    // ---- extensions: announcement, credit, liveness
+
+    private void announce() {
+        try {
+            writer.sendUrgent(new Frame(Frame.CONNECTION_STREAM, FrameType.SET, Settings.announce(settings.window()).encode()));
+        } catch (IOException e) {
+            // the tunnel is closing; nothing to announce to
+        }
+    }
+
+    /** The peer's set frame on stream 0: from now on we use the extensions it announced. */
+    private void onSettings(byte[] payload) throws IOException {
+        Settings peer = Settings.decode(payload);
+        if (!settings.extensions() || peer.extensionsVersion() < Settings.EXTENSIONS_VERSION || peerExtensions) return;
+        openLock.lock();
+        try {
+            peerWindow = peer.initialWindow(0);
+            peerExtensions = true;
+            if (side == Side.REMOTE) announce();
+            // Streams opened before the announcement: their send credit and our first grant start now.
+            if (side == Side.LOCAL) for (Stream s : streams.values()) startFlow(s);
+        } finally {
+            openLock.unlock();
+        }
+        peerSettingsSeen.countDown();
+        LOG.log(Level.DEBUG, "{0}: peer speaks pong extensions v{1}, initial window {2}", this, peer.extensionsVersion(), peerWindow);
+    }
+
+    /** For a stream we opened: the peer's initial credit applies, and we grant the first window right behind the opening frame. */
+    private void startFlow(Stream stream) throws IOException {
+        stream.addCredit(peerWindow);
+        int g = flow.firstGrant(stream.window);
+        if (g > 0) writer.sendAfterOpen(stream.lane, windowFrame(stream.id(), g));
+    }
+
+    private void sendGrants(List<FlowControl.Grant> grants) {
+        for (FlowControl.Grant g : grants) {
+            try {
+                writer.sendUrgent(windowFrame(g.stream().id(), g.increment()));
+            } catch (IOException e) {
+                return; // tunnel closing
+            }
+        }
+    }
+
+    private static Frame windowFrame(int id, int increment) {
+        return new Frame(id, FrameType.WINDOW, java.nio.ByteBuffer.allocate(4).putInt(increment).array());
+    }
+
+    /** Local: pings a tunnel that has been quiet for the ping interval and closes it if the peer stays silent. */
+    private void pingLoop() {
+        long interval = settings.pingInterval().toNanos();
+        long timeout = settings.pingTimeout().toNanos();
+        long tick = Math.max(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10), Math.min(interval, timeout) / 4);
+        long pingSent = 0;
+        try {
+            while (!closed) {
+                java.util.concurrent.locks.LockSupport.parkNanos(tick);
+                if (!peerExtensions) continue;
+                long now = System.nanoTime();
+                long quiet = now - lastReceived;
+                if (pingSent != 0 && lastReceived - pingSent < 0) {
+                    if (now - pingSent >= timeout) {
+                        close(new IOException("no answer to ping within " + settings.pingTimeout().toMillis() + " ms"));
+                        return;
+                    }
+                } else if (quiet >= interval) {
+                    pingSent = now;
+                    writer.sendUrgent(new Frame(Frame.CONNECTION_STREAM, FrameType.PING, java.nio.ByteBuffer.allocate(8).putLong(now).array()));
+                } else {
+                    pingSent = 0;
+                }
+            }
+        } catch (IOException e) {
+            // tunnel closed
+        }
+    }
+
+    /** Remote: closes a tunnel that has carried no stream and received nothing for the idle timeout. */
+    private void idleLoop() {
+        long idle = settings.idleTimeout().toNanos();
+        long tick = Math.max(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10), idle / 4);
+        while (!closed) {
+            java.util.concurrent.locks.LockSupport.parkNanos(tick);
+            if (streams.isEmpty() && System.nanoTime() - lastReceived >= idle) {
+                LOG.log(Level.INFO, "{0}: idle for {1} s, closing", this, settings.idleTimeout().toSeconds());
+                close(null);
+                return;
+            }
+        }
     }
 
     // ---- reader and writer threads
@@ -200,9 +323,13 @@ public final class Tunnel implements AutoCloseable {
     }
 
     private void dispatch(Frame frame) throws IOException, InterruptedException {
+        lastReceived = System.nanoTime();
         int id = frame.streamId();
         FrameType type = frame.frameType();
-        if (id == Frame.CONNECTION_STREAM) return; // connection-level frames of extensions we do not speak
+        if (id == Frame.CONNECTION_STREAM) {
+            onConnectionFrame(frame, type);
+            return;
+        }
         Stream stream = streams.get(id);
         if (type != null && type.opensStream()) {
             onOpen(frame, type, stream);
@@ -218,8 +345,26 @@ public final class Tunnel implements AutoCloseable {
             case FINISH -> stream.onFinish();
             case CLOSE -> stream.onClose();
             case RST -> onRst(stream, frame.payload());
+            case WINDOW -> onWindow(stream, frame.payload());
+            case CONNECTED -> stream.onConnected();
             default -> { } // set on a stream: no per-stream settings defined
         }
+    }
+
+    /** Frames on stream 0: the extensions' connection-level frames; anything else is ignored, as pong-go does. */
+    private void onConnectionFrame(Frame frame, FrameType type) throws IOException {
+        if (type == FrameType.SET) {
+            onSettings(frame.payload());
+        } else if (type == FrameType.PING && peerExtensions) {
+            writer.sendUrgent(new Frame(Frame.CONNECTION_STREAM, FrameType.PONG, frame.payload()));
+        }
+    }
+
+    private void onWindow(Stream stream, byte[] payload) throws ProtocolException {
+        if (payload.length != 4) throw new ProtocolException("window frame with " + payload.length + " payload bytes");
+        int increment = java.nio.ByteBuffer.wrap(payload).getInt();
+        if (increment <= 0) throw new ProtocolException("window increment " + increment);
+        stream.addCredit(increment);
     }
 
     private void onOpen(Frame frame, FrameType type, Stream existing) throws IOException {
@@ -240,7 +385,7 @@ public final class Tunnel implements AutoCloseable {
             writer.sendUrgent(rstFrame(id, e.code(), e.getMessage()));
             return;
         }
-        Stream stream = new Stream(this, id);
+        Stream stream = new Stream(this, id, true);
         streams.put(id, stream);
         streamsOpened.incrementAndGet();
         acceptor.accept(stream, type, target);

@@ -1,11 +1,54 @@
 package pong.tunnel;
 
+import java.time.Duration;
+
 /**
- * Tunnel tuning shared by both halves.
+ * Tunnel tuning shared by both halves; built from the properties files (see README).
  *
- * @param streamBuffer    bytes a stream may hold from the peer, unread by its app, before the tunnel's reader waits
+ * @param streamBuffer    bytes a stream may hold from a legacy peer, unread by its app, before the tunnel's reader waits
  * @param maxFramePayload largest data payload we send; pong-go's reader breaks above 57344 bytes (NOTES.md)
+ * @param extensions      announce and use our extensions (flow control, ping, connect confirmation); off plays a legacy peer
+ * @param window          tunnel.window: the credit each stream starts with, per direction
+ * @param bufferMax       tunnel.buffer.max: bytes received and not yet taken by apps, plus credit granted, over all streams
+ * @param pingInterval    local pings a tunnel that received nothing for this long; zero disables
+ * @param pingTimeout     and declares it dead when nothing arrives for this long after the ping
+ * @param idleTimeout     remote closes a tunnel with no streams that received nothing for this long; zero disables
  */
-public record TunnelSettings(int streamBuffer, int maxFramePayload) {
-    public static final TunnelSettings DEFAULTS = new TunnelSettings(256 * 1024, 32 * 1024);
+public record TunnelSettings(
+        int streamBuffer,
+        int maxFramePayload,
+        boolean extensions,
+        int window,
+        long bufferMax,
+        Duration pingInterval,
+        Duration pingTimeout,
+        Duration idleTimeout) {
+
+    public static final int DEFAULT_WINDOW = 64 * 1024;
+    public static final long DEFAULT_BUFFER_MAX = 128L * 1024 * 1024;
+    /** A busy stream's window doubles up to this multiple of tunnel.window. */
+    public static final int MAX_WINDOW_FACTOR = 64;
+
+    public static final TunnelSettings DEFAULTS = new TunnelSettings(256 * 1024, 32 * 1024, true,
+            DEFAULT_WINDOW, DEFAULT_BUFFER_MAX, Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofMinutes(5));
+
+    public TunnelSettings withExtensions(boolean on) {
+        return new TunnelSettings(streamBuffer, maxFramePayload, on, window, bufferMax, pingInterval, pingTimeout, idleTimeout);
+    }
+
+    public TunnelSettings withFlow(int window, long bufferMax) {
+        return new TunnelSettings(streamBuffer, maxFramePayload, extensions, window, bufferMax, pingInterval, pingTimeout, idleTimeout);
+    }
+
+    public TunnelSettings withPing(Duration interval, Duration timeout) {
+        return new TunnelSettings(streamBuffer, maxFramePayload, extensions, window, bufferMax, interval, timeout, idleTimeout);
+    }
+
+    public TunnelSettings withIdleTimeout(Duration idle) {
+        return new TunnelSettings(streamBuffer, maxFramePayload, extensions, window, bufferMax, pingInterval, pingTimeout, idle);
+    }
+
+    public int maxWindow() {
+        return (int) Math.min((long) window * MAX_WINDOW_FACTOR, Math.max(window, bufferMax / 2));
+    }
 }

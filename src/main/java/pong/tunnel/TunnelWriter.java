@@ -119,6 +119,30 @@ final class TunnelWriter {
         }
     }
 
+    /**
+     * Queues a frame that must follow the stream's opening frame (the first credit grant): right behind
+     * it while it is still queued, else ahead of stream data like any urgent frame. Never waits.
+     */
+    void sendAfterOpen(Lane lane, Frame frame) throws IOException {
+        lock.lock();
+        try {
+            if (closed) throw new IOException("tunnel closed");
+            Frame head = lane.frames.peekFirst();
+            if (head != null && head.frameType() != null && head.frameType().opensStream()) {
+                lane.frames.pollFirst();
+                lane.frames.addFirst(frame);
+                lane.frames.addFirst(head);
+                lane.bytes += frame.length();
+                totalBytes += frame.length();
+            } else {
+                urgent.add(frame);
+            }
+            work.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Queues a connection-level frame ahead of stream data; waits only if thousands are queued. */
     void sendUrgent(Frame frame) throws IOException {
         lock.lock();

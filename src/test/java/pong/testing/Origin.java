@@ -59,6 +59,15 @@ public final class Origin implements AutoCloseable {
         });
     }
 
+    /** Reads everything until the client half-closes, then answers with the SHA-256 (32 bytes) of what it read. */
+    public static Origin sink() throws IOException {
+        return start(s -> {
+            byte[] digest = TestData.sha256(s.getInputStream());
+            s.getOutputStream().write(digest);
+            s.shutdownOutput();
+        });
+    }
+
     public int port() {
         return server.getLocalPort();
     }

@@ -1,0 +1,206 @@
+package pong.tunnel;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The receiving half of flow control for one tunnel: how much each stream's peer may still send
+ * (its credit), what sits unread, and when to grant more. Everything granted or buffered counts
+ * against tunnel.buffer.max, so memory stays bounded however many apps stop reading.
+ *
+ * <p>Policy: a stream's window starts at tunnel.window; once its app has consumed a whole window
+ * the window doubles (up to {@link TunnelSettings#maxWindow()}). All growth together may take at most
+ * a quarter of the budget, so that the rest stays for the first windows of streams: with the defaults
+ * about 1,500 streams whose apps never read can hold their windows and a new stream still gets one. More credit
+ * is granted when half the window is free; a stream that cannot get credit because the budget is
+ * spent waits in a queue and is served first when budget comes back.
+ *
+ * <p>Threading: any thread; one lock. Callers send the returned grants after the call, outside any lock.
+ */
+final class FlowControl {
+    /** One stream's receive window. Guarded by the FlowControl lock. */
+    static final class Window {
+        final Stream stream;
+        private long target;
+        private long credit;
+        private long buffered;
+        private long consumedSinceGrowth;
+        private boolean closed;
+
+        private Window(Stream stream, long target) {
+            this.stream = stream;
+            this.target = target;
+        }
+    }
+
+    /** Credit to send to the peer for a stream. */
+    record Grant(Stream stream, int increment) {
+    }
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final int initial;
+    private final long maxWindow;
+    private final long bufferMax;
+    private final Set<Window> starved = new LinkedHashSet<>();
+    /** Window growth may use 1/GROWTH_SHARE of tunnel.buffer.max. */
+    private static final int GROWTH_SHARE = 4;
+
+    private long committed;
+    private long grown;
+    private long buffered;
+    private long peakBuffered;
+
+    FlowControl(TunnelSettings settings) {
+        this.initial = settings.window();
+        this.maxWindow = settings.maxWindow();
+        this.bufferMax = settings.bufferMax();
+    }
+
+    /**
+     * A new stream's window. A stream the peer opened starts with the announced initial credit
+     * (implicit, so data may follow the opening frame); one we opened starts with none.
+     */
+    Window open(Stream stream, boolean peerOpened) {
+        lock.lock();
+        try {
+            Window w = new Window(stream, initial);
+            if (peerOpened) {
+                w.credit = initial;
+                committed += initial;
+            }
+            return w;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The first credit for a stream we opened, once the peer is known to speak flow control; 0 if the budget is spent. */
+    int firstGrant(Window w) {
+        lock.lock();
+        try {
+            return grantFor(w, true);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Bytes arrived for the stream. More than its credit happens only before the peer saw our announcement. */
+    void received(Window w, int n) {
+        lock.lock();
+        try {
+            if (n <= w.credit) {
+                w.credit -= n;
+            } else {
+                committed += n - w.credit;
+                w.credit = 0;
+            }
+            w.buffered += n;
+            buffered += n;
+            if (buffered > peakBuffered) peakBuffered = buffered;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The app took n bytes; returns the grants that are now due (to this stream and to starved ones). */
+    List<Grant> consumed(Window w, int n, boolean grant) {
+        lock.lock();
+        try {
+            release(w, n);
+            if (!grant) return List.of();
+            w.consumedSinceGrowth += n;
+            long add = Math.min(w.target, maxWindow - w.target);
+            if (w.consumedSinceGrowth >= w.target && add > 0 && grown + add <= bufferMax / GROWTH_SHARE) {
+                grown += add;
+                w.target += add;
+                w.consumedSinceGrowth = 0;
+            }
+            List<Grant> grants = new ArrayList<>(1);
+            int g = grantFor(w, false);
+            if (g > 0) grants.add(new Grant(w.stream, g));
+            serveStarved(grants);
+            return grants;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The stream ended; its unused credit and growth go back to the budget (unread bytes go back as they are taken or dropped). */
+    List<Grant> closed(Window w, boolean grant) {
+        lock.lock();
+        try {
+            if (w.closed) return List.of();
+            w.closed = true;
+            committed -= w.credit;
+            w.credit = 0;
+            grown -= w.target - initial;
+            starved.remove(w);
+            List<Grant> grants = new ArrayList<>();
+            if (grant) serveStarved(grants);
+            return grants;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Unread bytes dropped (the stream was reset). */
+    void dropped(Window w) {
+        lock.lock();
+        try {
+            release(w, w.buffered);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long buffered() {
+        lock.lock();
+        try {
+            return buffered;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long peakBuffered() {
+        lock.lock();
+        try {
+            return peakBuffered;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void release(Window w, long n) {
+        w.buffered -= n;
+        buffered -= n;
+        committed -= n;
+    }
+
+    private void serveStarved(List<Grant> grants) {
+        var it = starved.iterator();
+        while (it.hasNext() && committed < bufferMax) {
+            Window s = it.next();
+            it.remove();
+            int g = grantFor(s, true);
+            if (g > 0) grants.add(new Grant(s.stream, g));
+        }
+    }
+
+    /** Credit to grant now: the free part of the window, once at least half is free (or when forced), within the budget. */
+    private int grantFor(Window w, boolean force) {
+        if (w.closed) return 0;
+        long want = w.target - w.credit - w.buffered;
+        if (want <= 0) return 0;
+        if (!force && want < w.target / 2) return 0;
+        long g = Math.min(want, bufferMax - committed);
+        if (g < want) starved.add(w);
+        if (g <= 0) return 0;
+        w.credit += g;
+        committed += g;
+        return (int) g;
+    }
+}

@@ -24,7 +24,8 @@ public final class ProxyPair implements AutoCloseable {
     public final LocalServer local;
     private final Path dir;
 
-    private ProxyPair(Map<String, String> remoteOverrides, Map<String, String> localOverrides) throws Exception {
+    private ProxyPair(Map<String, String> remoteOverrides, Map<String, String> localOverrides,
+                      java.util.function.IntUnaryOperator route) throws Exception {
         dir = Files.createTempDirectory("pong-pair");
         Map<String, String> r = new LinkedHashMap<>();
         r.put("mode", "remote");
@@ -39,7 +40,7 @@ public final class ProxyPair implements AutoCloseable {
         Map<String, String> l = new LinkedHashMap<>();
         l.put("mode", "local");
         l.put("listen", "127.0.0.1:0");
-        l.put("remote", (tls ? "tls" : "tcp") + "://127.0.0.1:" + remote.port());
+        l.put("remote", (tls ? "tls" : "tcp") + "://127.0.0.1:" + route.applyAsInt(remote.port()));
         l.put("client.id", clientId.toString());
         if (tls) l.put("tls.trust", TestPki.certPem().toString());
         merge(l, localOverrides);
@@ -47,11 +48,17 @@ public final class ProxyPair implements AutoCloseable {
     }
 
     public static ProxyPair start() throws Exception {
-        return new ProxyPair(Map.of(), Map.of());
+        return new ProxyPair(Map.of(), Map.of(), p -> p);
     }
 
     public static ProxyPair start(Map<String, String> remoteOverrides, Map<String, String> localOverrides) throws Exception {
-        return new ProxyPair(remoteOverrides, localOverrides);
+        return new ProxyPair(remoteOverrides, localOverrides, p -> p);
+    }
+
+    /** Like {@link #start(Map, Map)}, but local reaches remote through the port that {@code route} returns for remote's port (a test proxy). */
+    public static ProxyPair startVia(java.util.function.IntUnaryOperator route, Map<String, String> remoteOverrides,
+                                     Map<String, String> localOverrides) throws Exception {
+        return new ProxyPair(remoteOverrides, localOverrides, route);
     }
 
     public int socksPort() {

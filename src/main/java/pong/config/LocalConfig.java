@@ -1,13 +1,22 @@
 package pong.config;
 
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 import pong.transport.Endpoint;
 import pong.transport.Tls;
 import pong.tunnel.TunnelSettings;
 
-/** local.properties, checked. */
+/**
+ * local.properties, checked.
+ *
+ * @param socksUsers     user name to password (socks.users); empty means apps need no credentials
+ * @param udpIdleTimeout how long a UDP relay stream may go without a datagram before it is closed
+ */
 public record LocalConfig(
         Endpoint listen,
         Endpoint remote,
@@ -18,8 +27,12 @@ public record LocalConfig(
         String tlsSni,
         Duration connectTimeout,
         Duration handshakeTimeout,
+        Map<String, String> socksUsers,
+        Duration udpIdleTimeout,
         boolean socksConfirm,
         TunnelSettings tunnel) {
+    /** RFC 1929 carries user name and password each in at most 255 bytes. */
+    static final int MAX_CREDENTIAL_BYTES = 255;
 
     static LocalConfig from(Config c) throws ConfigException {
         Endpoint listen = c.endpoint("listen", false);
@@ -47,8 +60,29 @@ public record LocalConfig(
         if (trustChoices > 1) throw c.error("tls.insecure", "choose one of tls.trust, tls.pin and tls.insecure");
         Duration connect = c.duration("connect.timeout", Duration.ofSeconds(10));
         Duration handshake = c.duration("handshake.timeout", Duration.ofSeconds(10));
+        Map<String, String> users = users(c);
+        Duration udpIdle = c.duration("udp.idle.timeout", Duration.ofSeconds(60));
+        if (udpIdle.isZero() || udpIdle.isNegative()) throw c.error("udp.idle.timeout", "must be positive");
         boolean confirm = c.bool("socks.confirm", false);
         TunnelSettings tunnel = c.tunnelSettings(true);
-        return new LocalConfig(listen, remote, id, trust, pin, insecure, sni, connect, handshake, confirm, tunnel);
+        return new LocalConfig(listen, remote, id, trust, pin, insecure, sni, connect, handshake, users, udpIdle, confirm, tunnel);
+    }
+
+    /** socks.users=user:password[,user:password...]; errors never repeat a password. */
+    private static Map<String, String> users(Config c) throws ConfigException {
+        Map<String, String> users = new LinkedHashMap<>();
+        for (String entry : c.list("socks.users", "")) {
+            int colon = entry.indexOf(':');
+            if (colon <= 0) throw c.error("socks.users", "each entry must be user:password (entry " + (users.size() + 1) + " is not)");
+            String user = entry.substring(0, colon);
+            String password = entry.substring(colon + 1);
+            if (password.isEmpty()) throw c.error("socks.users", "user '" + user + "' has an empty password");
+            if (user.getBytes(StandardCharsets.UTF_8).length > MAX_CREDENTIAL_BYTES
+                    || password.getBytes(StandardCharsets.UTF_8).length > MAX_CREDENTIAL_BYTES) {
+                throw c.error("socks.users", "user '" + user + "': name and password are limited to 255 bytes each");
+            }
+            if (users.put(user, password) != null) throw c.error("socks.users", "user '" + user + "' is listed twice");
+        }
+        return Collections.unmodifiableMap(users);
     }
 }

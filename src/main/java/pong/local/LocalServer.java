@@ -8,6 +8,7 @@ import java.lang.System.Logger.Level;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.security.GeneralSecurityException;
 import javax.net.ssl.SSLContext;
 import pong.config.LocalConfig;
@@ -15,16 +16,21 @@ import pong.transport.Tls;
 import pong.transport.Transport;
 
 /**
- * Local's listen port: accepts app connections and tells the proxy protocols apart by their first byte.
+ * Local's listen port: accepts app connections and tells the proxy protocols apart by their first byte:
+ * 0x05 SOCKS5, 0x04 SOCKS4/4a, an upper-case letter (an HTTP method) the HTTP proxy; anything else is closed.
  * Threading: one accept thread; each app connection on its own virtual thread.
  */
 public final class LocalServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LocalServer.class.getName());
+    private static final int SOCKS4 = 0x04;
     private static final int SOCKS5 = 0x05;
 
     private final LocalConfig config;
     private final TunnelConnector connector;
     private final Socks5Front socks5;
+    private final Socks4Front socks4;
+    private final HttpFront http;
+    private final AtomicLong udpDropped = new AtomicLong();
     private ServerSocket server;
     private volatile boolean closed;
 
@@ -32,7 +38,11 @@ public final class LocalServer implements AutoCloseable {
         this.config = config;
         this.connector = new TunnelConnector(config.remote(), clientTls(config), config.clientId(), config.connectTimeout(),
                 config.tunnel());
-        this.socks5 = new Socks5Front(connector, config.socksConfirm() ? config.connectTimeout() : null);
+        ProxyUsers users = new ProxyUsers(config.socksUsers());
+        this.socks5 = new Socks5Front(connector, users, new UdpAssociation.Settings(config.udpIdleTimeout(), udpDropped),
+                config.socksConfirm() ? config.connectTimeout() : null);
+        this.socks4 = new Socks4Front(connector, users);
+        this.http = new HttpFront(connector, users);
     }
 
     static Transport.ClientTls clientTls(LocalConfig c) throws IOException, GeneralSecurityException {
@@ -51,13 +61,18 @@ public final class LocalServer implements AutoCloseable {
         server.setReuseAddress(true);
         server.bind(config.listen().socketAddress(), 1024);
         Thread.ofPlatform().name("local accept").daemon(false).start(this::acceptLoop);
-        LOG.log(Level.INFO, "local listening on {0}:{1,number,#} (SOCKS5), tunnel to {2}",
+        LOG.log(Level.INFO, "local listening on {0}:{1,number,#} (SOCKS5, SOCKS4a, HTTP), tunnel to {2}",
                 config.listen().host(), port(), config.remote());
         return this;
     }
 
     public int port() {
         return server.getLocalPort();
+    }
+
+    /** UDP datagrams from apps that were not carried (too large for one frame, fragmented, malformed, no stream). */
+    public long udpDatagramsDropped() {
+        return udpDropped.get();
     }
 
     public TunnelConnector connector() {
@@ -93,9 +108,16 @@ public final class LocalServer implements AutoCloseable {
             app.setTcpNoDelay(true);
             app.setSoTimeout((int) config.handshakeTimeout().toMillis());
             InputStream in = new BufferedInputStream(app.getInputStream(), 8192);
+            in.mark(1);
             int first = in.read();
             if (first == SOCKS5) {
                 socks5.serve(app, in);
+            } else if (first == SOCKS4) {
+                socks4.serve(app, in);
+            } else if (first >= 'A' && first <= 'Z') {
+                // an HTTP method: the request line is read whole, first byte included
+                in.reset();
+                http.serve(app, in);
             } else if (first >= 0) {
                 LOG.log(Level.INFO, "app {0}: unknown protocol (first byte 0x{1}), closed",
                         app.getRemoteSocketAddress(), Integer.toHexString(first));

@@ -6,15 +6,19 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import pong.protocol.Address;
+import pong.protocol.ErrorCode;
 import pong.protocol.FrameType;
 import pong.protocol.PongException;
 import pong.tunnel.Relay;
 import pong.tunnel.Stream;
 
 /**
- * SOCKS5 (RFC 1928) towards apps. CONNECT is answered with success at once and the stream opened
- * without waiting for remote (0 open time); the app's first bytes follow the connect frame.
+ * SOCKS5 (RFC 1928) towards apps, with username/password (RFC 1929) when socks.users is set.
+ * CONNECT is answered with success at once and the stream opened without waiting for remote (0 open
+ * time); the app's first bytes follow the connect frame. UDP ASSOCIATE hands the connection to a
+ * {@link UdpAssociation}; BIND is answered with "command not supported".
  * Threading: one call per app connection, on that connection's virtual thread.
  */
 final class Socks5Front {
@@ -22,8 +26,15 @@ final class Socks5Front {
 
     static final int VERSION = 5;
     static final int METHOD_NO_AUTH = 0x00;
+    static final int METHOD_USER_PASSWORD = 0x02;
     static final int METHOD_NONE_ACCEPTABLE = 0xff;
+    /** RFC 1929: the subnegotiation's own version byte and its two statuses. */
+    static final int AUTH_VERSION = 1;
+    static final int AUTH_SUCCESS = 0;
+    static final int AUTH_FAILURE = 1;
     static final int CMD_CONNECT = 1;
+    static final int CMD_BIND = 2;
+    static final int CMD_UDP_ASSOCIATE = 3;
     static final int REPLY_SUCCEEDED = 0;
     static final int REPLY_GENERAL_FAILURE = 1;
     static final int REPLY_COMMAND_NOT_SUPPORTED = 7;
@@ -33,11 +44,15 @@ final class Socks5Front {
     private static final long SETTINGS_WAIT_MILLIS = 2000;
 
     private final TunnelConnector connector;
+    private final ProxyUsers users;
+    private final UdpAssociation.Settings udp;
     private final java.time.Duration confirm;
 
     /** @param confirm with socks.confirm, how long to wait for remote's connect result; null answers at once (0 open time) */
-    Socks5Front(TunnelConnector connector, java.time.Duration confirm) {
+    Socks5Front(TunnelConnector connector, ProxyUsers users, UdpAssociation.Settings udp, java.time.Duration confirm) {
         this.connector = connector;
+        this.users = users;
+        this.udp = udp;
         this.confirm = confirm;
     }
 
@@ -48,12 +63,16 @@ final class Socks5Front {
         int nMethods = d.readUnsignedByte();
         byte[] methods = new byte[nMethods];
         d.readFully(methods);
-        if (!contains(methods, METHOD_NO_AUTH)) {
+        int method = users.required() ? METHOD_USER_PASSWORD : METHOD_NO_AUTH;
+        if (!contains(methods, method)) {
+            LOG.log(Level.INFO, "app {0}: SOCKS5 without an acceptable method (need 0x0{1})", app.getRemoteSocketAddress(), method);
             out.write(new byte[] {VERSION, (byte) METHOD_NONE_ACCEPTABLE});
             out.flush();
             return;
         }
-        out.write(new byte[] {VERSION, METHOD_NO_AUTH});
+        out.write(new byte[] {VERSION, (byte) method});
+        out.flush();
+        if (method == METHOD_USER_PASSWORD && !authenticate(app, d, out)) return;
         int version = d.readUnsignedByte();
         int cmd = d.readUnsignedByte();
         d.readUnsignedByte(); // RSV
@@ -62,19 +81,24 @@ final class Socks5Front {
         try {
             target = Address.read(d);
         } catch (PongException e) {
-            reply(out, REPLY_ADDRESS_TYPE_NOT_SUPPORTED);
+            LOG.log(Level.INFO, "app {0}: SOCKS5 request refused: {1}", app.getRemoteSocketAddress(), e.getMessage());
+            reply(out, e.code().socksReply());
             return;
         }
-        if (cmd != CMD_CONNECT) {
-            reply(out, REPLY_COMMAND_NOT_SUPPORTED);
-            return;
+        switch (cmd) {
+            case CMD_CONNECT -> connect(app, in, out, target);
+            case CMD_UDP_ASSOCIATE -> UdpAssociation.serve(app, in, target, connector, udp);
+            default -> reply(out, REPLY_COMMAND_NOT_SUPPORTED);
         }
+    }
+
+    private void connect(Socket app, InputStream in, OutputStream out, Address target) throws IOException {
         Stream stream;
         try {
             stream = connector.open(FrameType.CONNECT, target);
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "SOCKS5 CONNECT {0} failed: {1}", target, e.getMessage());
-            reply(out, REPLY_GENERAL_FAILURE);
+            reply(out, e instanceof PongException p ? p.code().socksReply() : REPLY_GENERAL_FAILURE);
             return;
         }
         if (confirm != null && !confirmed(stream, out, target)) return;
@@ -91,8 +115,8 @@ final class Socks5Front {
         try {
             if (!stream.tunnel().awaitPeerSettings(SETTINGS_WAIT_MILLIS)) return true;
             if (stream.awaitConnected(confirm.toMillis() + SETTINGS_WAIT_MILLIS)) return true;
-            stream.reset(pong.protocol.ErrorCode.ERR_DIAL_TIMEOUT, "no connect result in time");
-            reply(out, pong.protocol.ErrorCode.ERR_DIAL_TIMEOUT.socksReply());
+            stream.reset(ErrorCode.ERR_DIAL_TIMEOUT, "no connect result in time");
+            reply(out, ErrorCode.ERR_DIAL_TIMEOUT.socksReply());
             return false;
         } catch (PongException e) {
             LOG.log(Level.DEBUG, "SOCKS5 CONNECT {0}: {1}", target, e.getMessage());
@@ -104,9 +128,37 @@ final class Socks5Front {
         }
     }
 
+    /** RFC 1929 subnegotiation; false (after answering failure) when the credentials are wrong. */
+    private boolean authenticate(Socket app, DataInputStream d, OutputStream out) throws IOException {
+        int version = d.readUnsignedByte();
+        if (version != AUTH_VERSION) throw new IOException("SOCKS5 username/password subnegotiation with version " + version);
+        String user = readCredential(d);
+        String password = readCredential(d);
+        boolean ok = users.accepts(user, password);
+        out.write(new byte[] {AUTH_VERSION, (byte) (ok ? AUTH_SUCCESS : AUTH_FAILURE)});
+        out.flush();
+        if (!ok) LOG.log(Level.INFO, "app {0}: SOCKS5 authentication failed for user ''{1}''", app.getRemoteSocketAddress(), user);
+        return ok;
+    }
+
+    private static String readCredential(DataInputStream d) throws IOException {
+        byte[] b = new byte[d.readUnsignedByte()];
+        d.readFully(b);
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+
     static void reply(OutputStream out, int code) throws IOException {
         // BND.ADDR/BND.PORT: 0.0.0.0:0, the bound address is remote's and not known here.
-        out.write(new byte[] {VERSION, (byte) code, 0, Address.ATYP_IPV4, 0, 0, 0, 0, 0, 0});
+        reply(out, code, new byte[] {Address.ATYP_IPV4, 0, 0, 0, 0, 0, 0});
+    }
+
+    static void reply(OutputStream out, int code, byte[] boundAddress) throws IOException {
+        byte[] r = new byte[3 + boundAddress.length];
+        r[0] = VERSION;
+        r[1] = (byte) code;
+        System.arraycopy(boundAddress, 0, r, 3, boundAddress.length);
+        out.write(r);
         out.flush();
     }
 
@@ -114,5 +166,4 @@ final class Socks5Front {
         for (byte m : methods) if ((m & 0xff) == method) return true;
         return false;
     }
-
 }

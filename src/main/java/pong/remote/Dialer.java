@@ -9,6 +9,8 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import pong.protocol.Address;
 import pong.protocol.ErrorCode;
 import pong.protocol.PongException;
@@ -28,22 +30,9 @@ public final class Dialer {
     }
 
     public Socket dial(Address target) throws PongException {
-        if (deny.deniesPort(target.port())) {
-            throw new PongException(ErrorCode.ERR_RULE, "port " + target.port() + " is denied by dst.deny");
-        }
-        InetAddress[] candidates;
-        try {
-            candidates = InetAddress.getAllByName(target.host());
-        } catch (UnknownHostException e) {
-            throw new PongException(ErrorCode.ERR_DST, "cannot resolve " + target.host());
-        }
         long deadline = System.nanoTime() + timeout.toNanos();
         PongException last = null;
-        for (InetAddress ip : candidates) {
-            if (deny.denies(ip)) {
-                if (last == null) last = new PongException(ErrorCode.ERR_RULE, target + " (" + ip.getHostAddress() + ") is denied by dst.deny");
-                continue;
-            }
+        for (InetAddress ip : resolve(target)) {
             long left = (deadline - System.nanoTime()) / 1_000_000;
             if (left <= 0) {
                 last = new PongException(ErrorCode.ERR_DIAL_TIMEOUT, "dial " + target + " timed out");
@@ -59,7 +48,31 @@ public final class Dialer {
                 last = classify(target, e);
             }
         }
-        throw last != null ? last : new PongException(ErrorCode.ERR_DST, "no address for " + target.host());
+        throw last;
+    }
+
+    /**
+     * The target's addresses that dst.deny allows, in resolver order; never empty. TCP dials and UDP
+     * relays both go through here, so the same rules hold for both.
+     */
+    public List<InetAddress> resolve(Address target) throws PongException {
+        if (deny.deniesPort(target.port())) {
+            throw new PongException(ErrorCode.ERR_RULE, "port " + target.port() + " is denied by dst.deny");
+        }
+        InetAddress[] candidates;
+        try {
+            candidates = InetAddress.getAllByName(target.host());
+        } catch (UnknownHostException e) {
+            throw new PongException(ErrorCode.ERR_DST, "cannot resolve " + target.host());
+        }
+        List<InetAddress> allowed = new ArrayList<>();
+        for (InetAddress ip : candidates) if (!deny.denies(ip)) allowed.add(ip);
+        if (allowed.isEmpty()) {
+            throw candidates.length == 0
+                    ? new PongException(ErrorCode.ERR_DST, "no address for " + target.host())
+                    : new PongException(ErrorCode.ERR_RULE, target + " (" + candidates[0].getHostAddress() + ") is denied by dst.deny");
+        }
+        return allowed;
     }
 
     /** The JDK reports connect failures by exception class: ECONNREFUSED, EHOSTUNREACH, timeouts, and the rest (ENETUNREACH among them). */

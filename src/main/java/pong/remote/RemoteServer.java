@@ -39,6 +39,7 @@ public final class RemoteServer implements AutoCloseable {
     private final Set<Tunnel> tunnels = ConcurrentHashMap.newKeySet();
     private final AtomicLong tunnelsAccepted = new AtomicLong();
     private final AtomicLong dials = new AtomicLong();
+    private final AtomicLong udpDropped = new AtomicLong();
     private ServerSocket server;
     private volatile boolean closed;
 
@@ -74,6 +75,11 @@ public final class RemoteServer implements AutoCloseable {
     /** Destinations dialed (attempted) since start. */
     public long dials() {
         return dials.get();
+    }
+
+    /** Datagrams from destinations that were not carried back (too large for one data frame, or empty). */
+    public long udpDatagramsDropped() {
+        return udpDropped.get();
     }
 
     public int activeTunnels() {
@@ -150,6 +156,13 @@ public final class RemoteServer implements AutoCloseable {
 
     /** Called on the tunnel's reader thread: the dial and relay go to the stream's own virtual thread. */
     private void serve(Stream stream, FrameType type, Address target) {
+        if (type == FrameType.RELAY) {
+            Thread.ofVirtual().name("remote " + stream + " udp " + target).start(() -> {
+                dials.incrementAndGet();
+                UdpRelay.run(stream, target, dialer, udpDropped);
+            });
+            return;
+        }
         if (type != FrameType.CONNECT) {
             stream.reset(ErrorCode.ERR_COMMAND_UNKNOWN, type + " is not supported");
             return;

@@ -26,6 +26,8 @@ import pong.protocol.PongException;
 public final class Stream {
     private static final System.Logger LOG = System.getLogger(Stream.class.getName());
 
+    private static final long DATAGRAM_CREDIT_WAIT_MILLIS = 1000;
+
     private final Tunnel tunnel;
     private final int id;
     final TunnelWriter.Lane lane;
@@ -97,6 +99,35 @@ public final class Stream {
             tunnel.writer().send(lane, new Frame(id, FrameType.DATA, chunk));
             off += n;
         }
+    }
+
+    /**
+     * Sends one datagram as exactly one data frame, so its boundary survives, or sends nothing: false
+     * when it is empty, larger than a frame, or when the peer's credit stays short for
+     * {@link #DATAGRAM_CREDIT_WAIT_MILLIS} (UDP may drop; the wait covers the first grant of a stream
+     * opened just before the peer's announcement arrived).
+     */
+    public boolean writeDatagram(byte[] datagram) throws IOException {
+        if (datagram.length == 0 || datagram.length > tunnel.maxDataPayload()) return false;
+        long left = TimeUnit.MILLISECONDS.toNanos(DATAGRAM_CREDIT_WAIT_MILLIS);
+        lock.lock();
+        try {
+            while (true) {
+                if (state == StreamState.RESET) throw resetCause;
+                if (!state.canSend()) throw new IOException("stream " + id + " is closed for sending");
+                if (!tunnel.peerHasExtensions() || sendCredit >= datagram.length) break;
+                if (left <= 0) return false;
+                left = credited.awaitNanos(left);
+            }
+            sendCredit -= datagram.length;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for send credit");
+        } finally {
+            lock.unlock();
+        }
+        tunnel.writer().send(lane, new Frame(id, FrameType.DATA, datagram));
+        return true;
     }
 
     /** Ends our direction: finish while the peer still sends, close when its direction is already done. */

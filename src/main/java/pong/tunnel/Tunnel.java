@@ -184,7 +184,8 @@ public final class Tunnel implements AutoCloseable {
         return peerExtensions ? settings.maxWindow() + settings.streamBuffer() : settings.streamBuffer();
     }
 
-    int maxDataPayload() {
+    /** Largest payload of one data frame we send; a datagram larger than this cannot travel whole. */
+    public int maxDataPayload() {
         return settings.maxFramePayload();
     }
 

@@ -42,6 +42,10 @@ final class TunnelWriter {
 
     /** Sees every frame in the order it goes onto the wire; for tests and metrics. */
     interface Observer {
+        /** A stream's frame entered its lane (called under the writer's lock). */
+        default void queued(Frame frame) {
+        }
+
         void written(Frame frame);
     }
 
@@ -211,6 +215,7 @@ final class TunnelWriter {
     }
 
     private void enqueue(Lane lane, Frame frame) {
+        if (observer != null) observer.queued(frame);
         lane.frames.add(frame);
         lane.bytes += frame.length();
         totalBytes += frame.length();
@@ -227,7 +232,9 @@ final class TunnelWriter {
             urgentSpace.signal();
             return frame;
         }
-        Lane lane = ready.poll();
+        Lane lane;
+        // A lane reset while scheduled can be empty here (reset drops its frames and may queue nothing).
+        while ((lane = ready.poll()) != null && lane.frames.isEmpty()) lane.scheduled = false;
         if (lane == null) return null;
         frame = lane.frames.poll();
         lane.bytes -= frame.length();

@@ -1,0 +1,296 @@
+package pong.local;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import pong.protocol.Address;
+import pong.protocol.ErrorCode;
+import pong.protocol.FrameType;
+import pong.protocol.PongException;
+import pong.tunnel.Relay;
+import pong.tunnel.Stream;
+import pong.tunnel.StreamState;
+
+/**
+ * HTTP proxy towards apps. {@code CONNECT host:port} becomes a connect stream with the raw bytes
+ * relayed (answered 200 at once, like SOCKS5: 0 open time). Absolute-URI requests are forwarded one at
+ * a time on a keep-alive connection: the request is rewritten to origin form without hop-by-hop fields,
+ * bodies pass through with their framing, and each new destination gets a stream of its own while a
+ * stream to the same destination is reused. Errors are answered with a status and a one-line text.
+ * Threading: one call per app connection, on that connection's virtual thread.
+ */
+final class HttpFront {
+    private static final System.Logger LOG = System.getLogger(HttpFront.class.getName());
+    /** How long a keep-alive connection may wait for its next request. */
+    static final Duration KEEP_ALIVE_IDLE = Duration.ofSeconds(60);
+    /** After an error reply we read (and drop) at most this much of what the app still sends, so it sees the reply. */
+    static final int MAX_DRAIN = 4 * 1024 * 1024;
+    private static final byte[] CONNECTED = "HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+
+    private final TunnelConnector connector;
+    private final ProxyUsers users;
+
+    HttpFront(TunnelConnector connector, ProxyUsers users) {
+        this.connector = connector;
+        this.users = users;
+    }
+
+    /** The stream to the destination of the previous request, kept for the next one to the same place. */
+    private static final class Upstream {
+        final Address address;
+        final Stream stream;
+        final InputStream in;
+        final OutputStream out;
+
+        Upstream(Address address, Stream stream) {
+            this.address = address;
+            this.stream = stream;
+            this.in = StreamIo.input(stream);
+            this.out = StreamIo.output(stream);
+        }
+
+        boolean reusableFor(Address target) {
+            return address.equals(target) && stream.state() == StreamState.OPEN;
+        }
+
+        /** Done with it: a stream the destination already ended is closed, a live one reset (nobody would read it). */
+        void release() {
+            StreamState s = stream.state();
+            if (s.isDone()) return;
+            if (!s.canReceive()) {
+                try {
+                    stream.finish();
+                    return;
+                } catch (IOException e) {
+                    // fall through to reset
+                }
+            }
+            stream.reset(ErrorCode.ERR, "HTTP proxy connection no longer needed");
+        }
+    }
+
+    /** Serves one app connection; {@code in} still holds the request's first byte. */
+    void serve(Socket app, InputStream in) throws IOException {
+        OutputStream appOut = new BufferedOutputStream(app.getOutputStream(), 16 * 1024);
+        Upstream up = null;
+        try {
+            boolean first = true;
+            while (true) {
+                if (!first) app.setSoTimeout((int) KEEP_ALIVE_IDLE.toMillis());
+                first = false;
+                HttpHead req;
+                String method;
+                String version;
+                HttpTarget target;
+                HttpBody body;
+                try {
+                    req = HttpHead.read(in);
+                    if (req == null) return;
+                    String[] line = req.startLine().split(" ", -1);
+                    if (line.length != 3 || line[0].isEmpty() || !line[2].startsWith("HTTP/1.")) {
+                        throw new HttpError(HttpError.BAD_REQUEST, "malformed request line");
+                    }
+                    method = line[0];
+                    version = line[2];
+                    checkCredentials(req);
+                    if (method.equals("CONNECT")) {
+                        Address destination = HttpTarget.authority(line[1], -1);
+                        if (up != null) up.release();
+                        up = null;
+                        tunnel(app, in, appOut, destination);
+                        return;
+                    }
+                    target = HttpTarget.absolute(line[1]);
+                    body = HttpBody.ofRequest(req);
+                } catch (HttpError e) {
+                    refuse(app, in, appOut, e);
+                    return;
+                }
+                boolean appKeepsAlive = version.equals("HTTP/1.1") ? !req.hasToken("Connection", "close")
+                        : req.hasToken("Connection", "keep-alive") || req.hasToken("Proxy-Connection", "keep-alive");
+                if (up == null || !up.reusableFor(target.address())) {
+                    if (up != null) up.release();
+                    up = null;
+                    try {
+                        up = new Upstream(target.address(), connector.open(FrameType.CONNECT, target.address()));
+                    } catch (IOException e) {
+                        refuse(app, in, appOut, gatewayError(target.address(), e));
+                        return;
+                    }
+                }
+                if (!forward(app, in, appOut, up, req, method, version, target, body, appKeepsAlive)) return;
+                if (up.stream.state() != StreamState.OPEN) {
+                    up.release();
+                    up = null;
+                }
+            }
+        } catch (SocketTimeoutException e) {
+            LOG.log(Level.DEBUG, "app {0}: HTTP connection idle, closed", app.getRemoteSocketAddress());
+        } finally {
+            if (up != null) up.release();
+        }
+    }
+
+    /**
+     * One request and its response. Returns true when the app connection stays open for another request;
+     * false when it is finished (closed after the response, or failed).
+     */
+    private boolean forward(Socket app, InputStream in, OutputStream appOut, Upstream up, HttpHead req, String method,
+                            String version, HttpTarget target, HttpBody body, boolean appKeepsAlive) throws IOException {
+        req.startLine(method + " " + target.path() + " " + version);
+        boolean expectsContinue = req.hasToken("Expect", "100-continue");
+        req.removeHopByHop();
+        if (req.get("Host") == null) req.set("Host", target.hostField());
+        if (expectsContinue) {
+            // Answered here: the request goes upstream whole, so the origin's own 100 would come too late.
+            req.remove("Expect");
+            if (version.equals("HTTP/1.1")) {
+                appOut.write(CONTINUE);
+                appOut.flush();
+            }
+        }
+        boolean responded = false;
+        try {
+            req.writeTo(up.out);
+            body.copy(in, up.out);
+            HttpHead resp;
+            int status;
+            do {
+                resp = readResponse(up.in);
+                status = status(resp);
+            } while (status / 100 == 1 && status != 101); // interim responses: we already answered 100 ourselves
+            if (status == 101) throw new HttpError(HttpError.BAD_GATEWAY, "protocol upgrades are not forwarded (use CONNECT)");
+            HttpBody responseBody = HttpBody.ofResponse(resp, method, status);
+            boolean originKeepsAlive = responseBody.kind() != HttpBody.Kind.UNTIL_CLOSE
+                    && resp.startLine().startsWith("HTTP/1.1") && !resp.hasToken("Connection", "close");
+            boolean keep = appKeepsAlive && responseBody.kind() != HttpBody.Kind.UNTIL_CLOSE;
+            resp.removeHopByHop();
+            if (!keep) resp.set("Connection", "close");
+            resp.writeTo(appOut);
+            responded = true;
+            responseBody.copy(up.in, appOut);
+            if (!originKeepsAlive) up.release();
+            return keep;
+        } catch (HttpError e) {
+            if (responded) abort(app);
+            else refuse(app, in, appOut, e);
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "app {0}: {1} {2} failed: {3}", app.getRemoteSocketAddress(), method, target.address(), e.getMessage());
+            if (responded) abort(app);
+            else refuse(app, in, appOut, gatewayError(target.address(), e));
+        }
+        return false;
+    }
+
+    private static HttpHead readResponse(InputStream in) throws IOException {
+        HttpHead resp;
+        try {
+            resp = HttpHead.read(in);
+        } catch (HttpError e) {
+            throw new HttpError(HttpError.BAD_GATEWAY, "bad response from destination: " + e.getMessage());
+        }
+        if (resp == null) throw new HttpError(HttpError.BAD_GATEWAY, "destination closed the connection without a response");
+        return resp;
+    }
+
+    private static int status(HttpHead resp) throws HttpError {
+        String[] parts = resp.startLine().split(" ", 3);
+        if (parts.length < 2 || !parts[0].startsWith("HTTP/1.") || parts[1].length() != 3) {
+            throw new HttpError(HttpError.BAD_GATEWAY, "bad status line from destination");
+        }
+        try {
+            return Integer.parseInt(parts[1]);
+        } catch (NumberFormatException e) {
+            throw new HttpError(HttpError.BAD_GATEWAY, "bad status line from destination");
+        }
+    }
+
+    private void tunnel(Socket app, InputStream in, OutputStream appOut, Address destination) throws IOException {
+        Stream stream;
+        try {
+            stream = connector.open(FrameType.CONNECT, destination);
+        } catch (IOException e) {
+            refuse(app, in, appOut, gatewayError(destination, e));
+            return;
+        }
+        appOut.write(CONNECTED);
+        appOut.flush();
+        app.setSoTimeout(0);
+        Relay.run(stream, app, in);
+    }
+
+    private void checkCredentials(HttpHead req) throws HttpError {
+        if (!users.required()) return;
+        String value = req.get("Proxy-Authorization");
+        if (value != null && value.regionMatches(true, 0, "Basic ", 0, 6)) {
+            try {
+                String pair = new String(Base64.getDecoder().decode(value.substring(6).strip()), StandardCharsets.UTF_8);
+                int colon = pair.indexOf(':');
+                if (colon >= 0 && users.accepts(pair.substring(0, colon), pair.substring(colon + 1))) return;
+            } catch (IllegalArgumentException e) {
+                // not base64: same answer as wrong credentials
+            }
+        }
+        throw new HttpError(HttpError.PROXY_AUTH_REQUIRED, value == null ? "proxy credentials required" : "proxy credentials refused");
+    }
+
+    /** Remote's rst code, as an HTTP status: refused by rule 403, timeouts 504, the rest 502. */
+    static HttpError gatewayError(Address destination, IOException e) {
+        if (e instanceof HttpError h) return h;
+        if (e instanceof PongException p) {
+            int status = switch (p.code()) {
+                case ERR_RULE -> HttpError.FORBIDDEN;
+                case ERR_DIAL_TIMEOUT, ERR_TTL_EXPIRED -> HttpError.GATEWAY_TIMEOUT;
+                default -> HttpError.BAD_GATEWAY;
+            };
+            return new HttpError(status, destination + ": " + p.code().text);
+        }
+        return new HttpError(HttpError.BAD_GATEWAY, destination + ": connection failed");
+    }
+
+    /**
+     * Answers with the error and closes. What the app still sends is read and dropped (bounded, within the
+     * socket timeout) so that closing does not reset the connection before the app has read the answer.
+     */
+    private static void refuse(Socket app, InputStream in, OutputStream appOut, HttpError e) {
+        LOG.log(Level.INFO, "app {0}: HTTP {1}: {2}", app.getRemoteSocketAddress(), e.status(), e.getMessage());
+        byte[] text = (e.getMessage().replaceAll("[\\r\\n]", " ") + "\n").getBytes(StandardCharsets.UTF_8);
+        StringBuilder head = new StringBuilder(200)
+                .append("HTTP/1.1 ").append(e.status()).append(' ').append(HttpError.reason(e.status())).append("\r\n")
+                .append("Content-Type: text/plain; charset=utf-8\r\n")
+                .append("Content-Length: ").append(text.length).append("\r\n")
+                .append("Connection: close\r\n");
+        if (e.status() == HttpError.PROXY_AUTH_REQUIRED) head.append("Proxy-Authenticate: Basic realm=\"pong\", charset=\"UTF-8\"\r\n");
+        head.append("\r\n");
+        try {
+            appOut.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+            appOut.write(text);
+            appOut.flush();
+            app.shutdownOutput();
+            if (app.getSoTimeout() == 0) return; // a relayed connection: no bound on the drain
+            byte[] sink = new byte[16 * 1024];
+            long drained = 0;
+            int n;
+            while (drained < MAX_DRAIN && (n = in.read(sink)) > 0) drained += n;
+        } catch (IOException ignored) {
+            // the app went away: nothing more to tell it
+        }
+    }
+
+    private static void abort(Socket app) {
+        try {
+            app.setSoLinger(true, 0);
+            app.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package pong.local;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Arrays;
+import pong.tunnel.Stream;
+
+/**
+ * A tunnel stream seen as java.io streams, for front-ends that parse what flows through (the HTTP
+ * proxy reads responses to know where each ends). Errors keep their {@link pong.protocol.PongException}
+ * so the caller can map remote's rst code. Threading: the input on one thread, the output on one thread.
+ */
+final class StreamIo {
+    private static final int OUT_BUFFER = 16 * 1024;
+
+    private StreamIo() {
+    }
+
+    /** Reads the peer's data frames in order; end of stream when the peer has finished. */
+    static InputStream input(Stream stream) {
+        return new InputStream() {
+            private byte[] chunk = new byte[0];
+            private int pos;
+            private boolean ended;
+
+            @Override
+            public int read() throws IOException {
+                if (!fill()) return -1;
+                return chunk[pos++] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (len == 0) return 0;
+                if (!fill()) return -1;
+                int n = Math.min(len, chunk.length - pos);
+                System.arraycopy(chunk, pos, b, off, n);
+                pos += n;
+                return n;
+            }
+
+            private boolean fill() throws IOException {
+                while (pos == chunk.length) {
+                    if (ended) return false;
+                    byte[] next = stream.take();
+                    if (next == null) {
+                        ended = true;
+                        return false;
+                    }
+                    chunk = next;
+                    pos = 0;
+                }
+                return true;
+            }
+        };
+    }
+
+    /** Buffers writes into data frames of up to 16 KiB; flush sends what is buffered. */
+    static OutputStream output(Stream stream) {
+        return new BufferedOutputStream(new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                stream.write(new byte[] {(byte) b});
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                if (len > 0) stream.write(Arrays.copyOfRange(b, off, off + len));
+            }
+        }, OUT_BUFFER);
+    }
+}

@@ -27,10 +27,17 @@ public final class Main {
             System.err.println("usage: java -jar pong.jar FILE.properties   (the file says mode=local or mode=remote)");
             System.exit(EXIT_CONFIG);
         }
-        AutoCloseable server;
+        Runnable shutdown;
         try {
             Object config = Config.parse(Path.of(args[0]));
-            server = config instanceof LocalConfig lc ? new LocalServer(lc).start() : new RemoteServer((RemoteConfig) config).start();
+            if (config instanceof LocalConfig lc) {
+                LocalServer local = new LocalServer(lc).start();
+                shutdown = () -> local.shutdown(lc.limits().shutdownGrace());
+            } else {
+                RemoteConfig rc = (RemoteConfig) config;
+                RemoteServer remote = new RemoteServer(rc).start();
+                shutdown = () -> remote.shutdown(rc.limits().shutdownGrace());
+            }
         } catch (ConfigException e) {
             System.err.println("pong: config error: " + e.getMessage());
             System.exit(EXIT_CONFIG);
@@ -43,11 +50,14 @@ public final class Main {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                server.close();
-            } catch (Exception ignored) {
-                // exiting anyway
+                shutdown.run();
+            } catch (RuntimeException e) {
+                System.err.println("pong: error during shutdown: " + e);
             }
             stopped.countDown();
+            // A stop by SIGTERM/SIGINT is the normal way to end pong, so it exits 0, not 128+signal.
+            // halt skips the remaining JDK hooks; our console log handler has flushed every line already.
+            Runtime.getRuntime().halt(0);
         }, "shutdown"));
         stopped.await();
     }

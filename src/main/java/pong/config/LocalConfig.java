@@ -6,7 +6,7 @@ import java.util.UUID;
 import pong.transport.Endpoint;
 import pong.transport.Tls;
 
-/** local.properties, checked. */
+/** local.properties, checked. The limits keys are described in docs/limits.md. */
 public record LocalConfig(
         Endpoint listen,
         Endpoint remote,
@@ -16,7 +16,9 @@ public record LocalConfig(
         boolean tlsInsecure,
         String tlsSni,
         Duration connectTimeout,
-        Duration handshakeTimeout) {
+        Duration handshakeTimeout,
+        int maxConnections,
+        Limits limits) {
 
     static LocalConfig from(Config c) throws ConfigException {
         Endpoint listen = c.endpoint("listen", false);
@@ -44,6 +46,7 @@ public record LocalConfig(
         if (trustChoices > 1) throw c.error("tls.insecure", "choose one of tls.trust, tls.pin and tls.insecure");
         Duration connect = c.duration("connect.timeout", Duration.ofSeconds(10));
         Duration handshake = c.duration("handshake.timeout", Duration.ofSeconds(10));
-        return new LocalConfig(listen, remote, id, trust, pin, insecure, sni, connect, handshake);
+        int maxConnections = c.integer("local.max.connections", Limits.DEFAULT_LOCAL_MAX_CONNECTIONS, 1, 1_000_000);
+        return new LocalConfig(listen, remote, id, trust, pin, insecure, sni, connect, handshake, maxConnections, Limits.forLocal(c));
     }
 }

@@ -8,7 +8,7 @@ import java.util.UUID;
 import pong.remote.DenyList;
 import pong.transport.Endpoint;
 
-/** remote.properties, checked. */
+/** remote.properties, checked. The limits keys are described in docs/limits.md. */
 public record RemoteConfig(
         Endpoint listen,
         Path tlsCert,
@@ -18,7 +18,8 @@ public record RemoteConfig(
         List<UUID> clients,
         DenyList deny,
         Duration dialTimeout,
-        Duration headerTimeout) {
+        Duration headerTimeout,
+        Limits limits) {
 
     public static final String DEFAULT_DENY = "private,:25";
 
@@ -46,6 +47,6 @@ public record RemoteConfig(
         }
         Duration dial = c.duration("dial.timeout", Duration.ofSeconds(10));
         Duration header = c.duration("header.timeout", Duration.ofSeconds(10));
-        return new RemoteConfig(listen, cert, key, keystore, password, List.copyOf(clients), deny, dial, header);
+        return new RemoteConfig(listen, cert, key, keystore, password, List.copyOf(clients), deny, dial, header, Limits.forRemote(c));
     }
 }

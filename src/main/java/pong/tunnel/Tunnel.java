@@ -62,6 +62,8 @@ public final class Tunnel implements AutoCloseable {
     private volatile Consumer<Tunnel> onClosed = t -> { };
     private volatile boolean closed;
     private int nextId = 1;
+    private final AtomicLong streamsRefused = new AtomicLong();
+    private boolean warnedStreamCap; // reader thread only
 
     /**
      * @param preamble bytes written before the first frame (local's connection header), or null
@@ -127,6 +129,11 @@ public final class Tunnel implements AutoCloseable {
         return streamsOpened.get();
     }
 
+    /** Opening frames answered with rst 1 because tunnel.max.streams was reached. */
+    public long streamsRefused() {
+        return streamsRefused.get();
+    }
+
     /** Bytes received from the peer and not yet taken by the streams' apps. */
     public long bufferedBytes() {
         return buffered.get();
@@ -150,6 +157,10 @@ public final class Tunnel implements AutoCloseable {
 
     int inboundLimit() {
         return settings.streamBuffer();
+    }
+
+    TunnelSettings settings() {
+        return settings;
     }
 
     int maxDataPayload() {
@@ -240,6 +251,18 @@ public final class Tunnel implements AutoCloseable {
             writer.sendUrgent(rstFrame(id, e.code(), e.getMessage()));
             return;
         }
+        // --- stream cap (issue 5): the peer may not hold more than maxStreams open at once
+        if (streams.size() >= settings.maxStreams()) {
+            if (!warnedStreamCap) {
+                warnedStreamCap = true;
+                LOG.log(Level.WARNING, "{0}: tunnel.max.streams={1} reached, new streams get rst {2} (logged once per tunnel)",
+                        this, settings.maxStreams(), ErrorCode.ERR.code);
+            }
+            streamsRefused.incrementAndGet();
+            writer.sendUrgent(rstFrame(id, ErrorCode.ERR, "too many streams on this tunnel"));
+            return;
+        }
+        // --- end stream cap
         Stream stream = new Stream(this, id);
         streams.put(id, stream);
         streamsOpened.incrementAndGet();

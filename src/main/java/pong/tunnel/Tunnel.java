@@ -275,6 +275,11 @@ public final class Tunnel implements AutoCloseable {
         stream.onPeerReset(code, text);
     }
 
+    /** Some JDK exceptions (EOF inside readFully, among others) carry no message: name the class instead of logging "null". */
+    private static String describe(IOException e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
     /** Ends the tunnel once: closes the socket and resets every stream still on it towards its app. */
     private void close(IOException failure) {
         List<Stream> cut;
@@ -295,9 +300,9 @@ public final class Tunnel implements AutoCloseable {
         for (Stream s : cut) s.onTunnelLost();
         streams.clear();
         if (failure instanceof ProtocolException) {
-            LOG.log(Level.WARNING, "{0} closed: protocol error: {1}", this, failure.getMessage());
+            LOG.log(Level.WARNING, "{0} closed: protocol error: {1}", this, describe(failure));
         } else if (failure != null && !(failure instanceof SocketException && cut.isEmpty())) {
-            LOG.log(Level.INFO, "{0} closed: {1}{2}", this, failure.getMessage(),
+            LOG.log(Level.INFO, "{0} closed: {1}{2}", this, describe(failure),
                     cut.isEmpty() ? "" : " (" + cut.size() + " streams cut)");
         } else {
             LOG.log(Level.DEBUG, "{0} closed", this);

@@ -203,7 +203,10 @@ final class TunnelWriter {
             urgentSpace.signal();
             return frame;
         }
-        Lane lane = ready.poll();
+        Lane lane;
+        // A lane reset while scheduled can be empty here (reset drops its frames, maybe queueing nothing):
+        // skip it rather than fail the writer (that NPE killed the writer thread and stalled the tunnel).
+        while ((lane = ready.poll()) != null && lane.frames.isEmpty()) lane.scheduled = false;
         if (lane == null) return null;
         frame = lane.frames.poll();
         lane.bytes -= frame.length();

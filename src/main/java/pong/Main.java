@@ -48,17 +48,19 @@ public final class Main {
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        // SIGTERM/SIGINT are handled before the JVM starts shutting down, so that the graceful stop can
+        // still log (JUL closes its handlers in its own shutdown hook) and the exit status is 0, not 128+signal.
+        sun.misc.SignalHandler graceful = sig -> Thread.ofPlatform().name("shutdown").start(() -> {
             try {
                 shutdown.run();
             } catch (RuntimeException e) {
                 System.err.println("pong: error during shutdown: " + e);
             }
             stopped.countDown();
-            // A stop by SIGTERM/SIGINT is the normal way to end pong, so it exits 0, not 128+signal.
-            // halt skips the remaining JDK hooks; our console log handler has flushed every line already.
-            Runtime.getRuntime().halt(0);
-        }, "shutdown"));
+            System.exit(0);
+        });
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), graceful);
+        sun.misc.Signal.handle(new sun.misc.Signal("INT"), graceful);
         stopped.await();
     }
 }

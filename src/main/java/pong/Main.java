@@ -27,10 +27,17 @@ public final class Main {
             System.err.println("usage: java -jar pong.jar FILE.properties   (the file says mode=local or mode=remote)");
             System.exit(EXIT_CONFIG);
         }
-        AutoCloseable server;
+        Runnable shutdown;
         try {
             Object config = Config.parse(Path.of(args[0]));
-            server = config instanceof LocalConfig lc ? new LocalServer(lc).start() : new RemoteServer((RemoteConfig) config).start();
+            if (config instanceof LocalConfig lc) {
+                LocalServer local = new LocalServer(lc).start();
+                shutdown = () -> local.shutdown(lc.limits().shutdownGrace());
+            } else {
+                RemoteConfig rc = (RemoteConfig) config;
+                RemoteServer remote = new RemoteServer(rc).start();
+                shutdown = () -> remote.shutdown(rc.limits().shutdownGrace());
+            }
         } catch (ConfigException e) {
             System.err.println("pong: config error: " + e.getMessage());
             System.exit(EXIT_CONFIG);
@@ -41,14 +48,19 @@ public final class Main {
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        // SIGTERM/SIGINT are handled before the JVM starts shutting down, so that the graceful stop can
+        // still log (JUL closes its handlers in its own shutdown hook) and the exit status is 0, not 128+signal.
+        sun.misc.SignalHandler graceful = sig -> Thread.ofPlatform().name("shutdown").start(() -> {
             try {
-                server.close();
-            } catch (Exception ignored) {
-                // exiting anyway
+                shutdown.run();
+            } catch (RuntimeException e) {
+                System.err.println("pong: error during shutdown: " + e);
             }
             stopped.countDown();
-        }, "shutdown"));
+            System.exit(0);
+        });
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), graceful);
+        sun.misc.Signal.handle(new sun.misc.Signal("INT"), graceful);
         stopped.await();
     }
 }

@@ -12,7 +12,7 @@ import pong.transport.Tls;
 import pong.tunnel.TunnelSettings;
 
 /**
- * local.properties, checked.
+ * local.properties, checked. The limits keys are described in docs/limits.md.
  *
  * @param socksUsers     user name to password (socks.users); empty means apps need no credentials
  * @param udpIdleTimeout how long a UDP relay stream may go without a datagram before it is closed
@@ -30,6 +30,8 @@ public record LocalConfig(
         Map<String, String> socksUsers,
         Duration udpIdleTimeout,
         boolean socksConfirm,
+        int maxConnections,
+        Limits limits,
         TunnelSettings tunnel) {
     /** RFC 1929 carries user name and password each in at most 255 bytes. */
     static final int MAX_CREDENTIAL_BYTES = 255;
@@ -64,8 +66,11 @@ public record LocalConfig(
         Duration udpIdle = c.duration("udp.idle.timeout", Duration.ofSeconds(60));
         if (udpIdle.isZero() || udpIdle.isNegative()) throw c.error("udp.idle.timeout", "must be positive");
         boolean confirm = c.bool("socks.confirm", false);
-        TunnelSettings tunnel = c.tunnelSettings(true);
-        return new LocalConfig(listen, remote, id, trust, pin, insecure, sni, connect, handshake, users, udpIdle, confirm, tunnel);
+        int maxConnections = c.integer("local.max.connections", Limits.DEFAULT_LOCAL_MAX_CONNECTIONS, 1, 1_000_000);
+        Limits limits = Limits.forLocal(c);
+        TunnelSettings tunnel = c.tunnelSettings(true).withLimits(limits.maxStreams(), limits.streamIdleTimeout());
+        return new LocalConfig(listen, remote, id, trust, pin, insecure, sni, connect, handshake, users, udpIdle, confirm,
+                maxConnections, limits, tunnel);
     }
 
     /** socks.users=user:password[,user:password...]; errors never repeat a password. */

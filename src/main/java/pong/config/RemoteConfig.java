@@ -9,7 +9,7 @@ import pong.remote.DenyList;
 import pong.transport.Endpoint;
 import pong.tunnel.TunnelSettings;
 
-/** remote.properties, checked. */
+/** remote.properties, checked. The limits keys are described in docs/limits.md. */
 public record RemoteConfig(
         Endpoint listen,
         Path tlsCert,
@@ -20,6 +20,7 @@ public record RemoteConfig(
         DenyList deny,
         Duration dialTimeout,
         Duration headerTimeout,
+        Limits limits,
         TunnelSettings tunnel) {
 
     public static final String DEFAULT_DENY = "private,:25";
@@ -48,7 +49,8 @@ public record RemoteConfig(
         }
         Duration dial = c.duration("dial.timeout", Duration.ofSeconds(10));
         Duration header = c.duration("header.timeout", Duration.ofSeconds(10));
-        TunnelSettings tunnel = c.tunnelSettings(false);
-        return new RemoteConfig(listen, cert, key, keystore, password, List.copyOf(clients), deny, dial, header, tunnel);
+        Limits limits = Limits.forRemote(c);
+        TunnelSettings tunnel = c.tunnelSettings(false).withLimits(limits.maxStreams(), limits.streamIdleTimeout());
+        return new RemoteConfig(listen, cert, key, keystore, password, List.copyOf(clients), deny, dial, header, limits, tunnel);
     }
 }

@@ -10,14 +10,21 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import pong.config.LocalConfig;
+import pong.logging.RateLimitedLog;
 import pong.transport.Tls;
 import pong.transport.Transport;
+import pong.tunnel.TunnelSettings;
 
 /**
  * Local's listen port: accepts app connections and tells the proxy protocols apart by their first byte:
  * 0x05 SOCKS5, 0x04 SOCKS4/4a, an upper-case letter (an HTTP method) the HTTP proxy; anything else is closed.
+ * Past local.max.connections open app connections, a new one is closed at once without a byte read.
  * Threading: one accept thread; each app connection on its own virtual thread.
  */
 public final class LocalServer implements AutoCloseable {
@@ -31,6 +38,9 @@ public final class LocalServer implements AutoCloseable {
     private final Socks4Front socks4;
     private final HttpFront http;
     private final AtomicLong udpDropped = new AtomicLong();
+    private final Set<Socket> apps = ConcurrentHashMap.newKeySet();
+    private final AtomicLong refused = new AtomicLong();
+    private final RateLimitedLog refusals = new RateLimitedLog(LOG, Level.WARNING, Duration.ofMinutes(1));
     private ServerSocket server;
     private volatile boolean closed;
 
@@ -79,6 +89,16 @@ public final class LocalServer implements AutoCloseable {
         return connector;
     }
 
+    /** App connections being served now (handshaking or relaying). */
+    public int activeConnections() {
+        return apps.size();
+    }
+
+    /** App connections closed at once because local.max.connections were already open. */
+    public long connectionsRefused() {
+        return refused.get();
+    }
+
     @Override
     public void close() {
         closed = true;
@@ -88,6 +108,39 @@ public final class LocalServer implements AutoCloseable {
             // closing
         }
         connector.close();
+        for (Socket s : apps) closeQuietly(s);
+        refusals.flushAll();
+    }
+
+    /**
+     * Graceful stop (SIGTERM/SIGINT): stops accepting apps at once, lets open app connections finish
+     * for up to {@code grace}, then closes the tunnel, which resets the rest towards their apps.
+     *
+     * @return the number of app connections that were cut
+     */
+    public int shutdown(Duration grace) {
+        closed = true;
+        try {
+            if (server != null) server.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+        int before = apps.size();
+        LOG.log(Level.INFO, "local shutting down: {0} app connections may finish within {1} ms", before, grace.toMillis());
+        long deadline = System.nanoTime() + grace.toNanos();
+        try {
+            while (!apps.isEmpty() && System.nanoTime() < deadline) Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        int cut = apps.size();
+        if (cut > 0) {
+            LOG.log(Level.WARNING, "local shutdown: grace of {0} ms over, resetting {1} unfinished app connections", grace.toMillis(), cut);
+        } else {
+            LOG.log(Level.INFO, "local shutdown: all {0} app connections finished", before);
+        }
+        close();
+        return cut;
     }
 
     private void acceptLoop() {
@@ -99,7 +152,31 @@ public final class LocalServer implements AutoCloseable {
                 if (!closed) LOG.log(Level.ERROR, "accept failed, local stops listening: {0}", e.getMessage());
                 return;
             }
-            Thread.ofVirtual().name("app " + s.getRemoteSocketAddress()).start(() -> serve(s));
+            refusals.flush();
+            if (apps.size() >= config.maxConnections()) {
+                // Refused in the accept thread, without reading: costs no thread and tells the app at once.
+                refused.incrementAndGet();
+                refusals.record(s.getInetAddress().getHostAddress(),
+                        "app connection refused: local.max.connections=" + config.maxConnections() + " are open");
+                closeQuietly(s);
+                continue;
+            }
+            apps.add(s);
+            Thread.ofVirtual().name("app " + s.getRemoteSocketAddress()).start(() -> {
+                try {
+                    serve(s);
+                } finally {
+                    apps.remove(s);
+                }
+            });
+        }
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // nothing left to do
         }
     }
 

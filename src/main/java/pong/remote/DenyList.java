@@ -50,7 +50,7 @@ public final class DenyList {
             if (e.isEmpty()) continue;
             if (e.equals("private")) {
                 for (String p : PRIVATE) ranges.add(cidr(p));
-            } else if (e.startsWith(":")) {
+            } else if (e.startsWith(":") && !e.startsWith("::")) { // "::/0" is an IPv6 range, not a port
                 int port;
                 try {
                     port = Integer.parseInt(e.substring(1));

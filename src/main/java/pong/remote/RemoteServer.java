@@ -1,18 +1,26 @@
 package pong.remote;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import pong.config.RemoteConfig;
+import pong.logging.RateLimitedLog;
 import pong.protocol.Address;
 import pong.protocol.ConnectionHeader;
 import pong.protocol.ErrorCode;
@@ -27,21 +35,31 @@ import pong.tunnel.Tunnel;
 /**
  * Remote's listener: takes tunnel connections, checks the connection header within the header
  * timeout, and serves each stream the client opens by dialing its destination on the stream's own
- * virtual thread. Threading: one accept thread, one virtual thread per connection during its
- * handshake, then the tunnel's own threads.
+ * virtual thread. Enforces the limits of docs/limits.md (tunnels per client, dials in progress; the
+ * stream cap is the tunnel's). Threading: one accept thread, one virtual thread per connection during its
+ * handshake, then the tunnel's own threads; {@link #shutdown} and {@link #close} from any thread.
  */
 public final class RemoteServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RemoteServer.class.getName());
+    private static final long SHUTDOWN_POLL_MS = 50;
 
     private final RemoteConfig config;
     private final Dialer dialer;
     private final List<byte[]> clients;
     private final Set<Tunnel> tunnels = ConcurrentHashMap.newKeySet();
+    private final Set<Socket> handshaking = ConcurrentHashMap.newKeySet();
+    private final Map<UUID, Integer> tunnelsPerClient = new HashMap<>(); // guarded by itself
+    private final AtomicInteger pendingDials = new AtomicInteger();
     private final AtomicLong tunnelsAccepted = new AtomicLong();
+    private final AtomicLong tunnelsRefused = new AtomicLong();
     private final AtomicLong dials = new AtomicLong();
     private final AtomicLong udpDropped = new AtomicLong();
+    private final AtomicLong dialsRefused = new AtomicLong();
+    private final RateLimitedLog rejections = new RateLimitedLog(LOG, Level.WARNING, Duration.ofMinutes(1));
+    private final RateLimitedLog overload = new RateLimitedLog(LOG, Level.WARNING, Duration.ofMinutes(1));
     private ServerSocket server;
     private volatile boolean closed;
+    private volatile boolean draining;
 
     public RemoteServer(RemoteConfig config) {
         this.config = config;
@@ -82,6 +100,21 @@ public final class RemoteServer implements AutoCloseable {
         return udpDropped.get();
     }
 
+    /** Connections closed after a valid header because their client id already held remote.max.tunnels.per.client tunnels. */
+    public long tunnelsRefused() {
+        return tunnelsRefused.get();
+    }
+
+    /** Streams reset with rst 1 because remote.max.pending.dials dials were already in progress. */
+    public long dialsRefused() {
+        return dialsRefused.get();
+    }
+
+    /** Connections accepted whose connection header has not been checked yet. */
+    public int handshaking() {
+        return handshaking.size();
+    }
+
     public int activeTunnels() {
         return tunnels.size();
     }
@@ -95,12 +128,49 @@ public final class RemoteServer implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        draining = true;
         try {
             if (server != null) server.close();
         } catch (IOException ignored) {
             // closing
         }
+        for (Socket s : handshaking) closeQuietly(s);
         for (Tunnel t : tunnels) t.close();
+        rejections.flushAll();
+        overload.flushAll();
+    }
+
+    /**
+     * Graceful stop (SIGTERM/SIGINT): stops accepting connections and new streams at once, lets the
+     * open streams finish for up to {@code grace}, then resets the rest by closing their tunnels.
+     *
+     * @return the number of streams that were cut
+     */
+    public int shutdown(Duration grace) {
+        draining = true;
+        try {
+            if (server != null) server.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+        int before = activeStreams();
+        LOG.log(Level.INFO, "remote shutting down: {0} streams on {1} tunnels may finish within {2} ms",
+                before, tunnels.size(), grace.toMillis());
+        long deadline = System.nanoTime() + grace.toNanos();
+        try {
+            while (activeStreams() > 0 && System.nanoTime() < deadline) Thread.sleep(SHUTDOWN_POLL_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        int cut = activeStreams();
+        if (cut > 0) {
+            LOG.log(Level.WARNING, "remote shutdown: grace of {0} ms over, resetting {1} unfinished streams ({2} finished)",
+                    grace.toMillis(), cut, Math.max(0, before - cut));
+        } else {
+            LOG.log(Level.INFO, "remote shutdown: all {0} streams finished", before);
+        }
+        close();
+        return cut;
     }
 
     private void acceptLoop() {
@@ -112,37 +182,85 @@ public final class RemoteServer implements AutoCloseable {
                 if (!closed) LOG.log(Level.ERROR, "accept failed, remote stops listening: {0}", e.getMessage());
                 return;
             }
+            rejections.flush();
+            overload.flush();
+            handshaking.add(s);
+            if (closed) closeQuietly(s);
             Thread.ofVirtual().name("remote handshake " + s.getRemoteSocketAddress()).start(() -> handshake(s));
         }
     }
 
     private void handshake(Socket s) {
         SocketAddress peer = s.getRemoteSocketAddress();
+        String source = s.getInetAddress().getHostAddress();
+        boolean handedOver = false;
         try {
             s.setTcpNoDelay(true);
             s.setKeepAlive(true);
             s.setSoTimeout((int) config.headerTimeout().toMillis());
             ConnectionHeader header = ConnectionHeader.read(s.getInputStream());
             if (header.version() != ConnectionHeader.VERSION || !knownClient(header)) {
-                LOG.log(Level.WARNING, "rejected tunnel from {0}: {1}", peer,
-                        header.version() != ConnectionHeader.VERSION ? "unsupported version " + header.version() : "unknown client id");
-                s.close();
+                // What a closed port would give: no byte back, whatever came; logged once a minute per address.
+                rejections.record(source, "rejected tunnel: "
+                        + (header.version() != ConnectionHeader.VERSION ? "unsupported version " + header.version() : "unknown client id"));
+                return;
+            }
+            UUID client = header.clientId();
+            if (!claimTunnel(client)) {
+                tunnelsRefused.incrementAndGet();
+                overload.record(source, "tunnel refused: client " + client + " already holds remote.max.tunnels.per.client="
+                        + config.limits().maxTunnelsPerClient() + " tunnels");
                 return;
             }
             s.setSoTimeout(0);
-            Tunnel tunnel = new Tunnel(s, Tunnel.Side.REMOTE, config.tunnel(), null, this::serve);
+            Tunnel tunnel;
+            try {
+                tunnel = new Tunnel(s, Tunnel.Side.REMOTE, config.tunnel(), null, this::serve);
+            } catch (IOException | RuntimeException e) {
+                releaseTunnel(client);
+                throw e;
+            }
             tunnels.add(tunnel);
             tunnelsAccepted.incrementAndGet();
-            tunnel.start(tunnels::remove);
+            handedOver = true;
+            tunnel.start(t -> {
+                tunnels.remove(t);
+                releaseTunnel(client);
+            });
             if (closed) tunnel.close();
-            LOG.log(Level.INFO, "tunnel from {0} for client {1}", peer, header.clientId());
+            LOG.log(Level.INFO, "tunnel from {0} for client {1}", peer, client);
+        } catch (EOFException | SocketTimeoutException e) {
+            // scanners, health checks and slow clients: expected, so counted per address rather than logged each time
+            rejections.record(source, e instanceof EOFException ? "closed before sending a whole connection header"
+                    : "no connection header within header.timeout=" + config.headerTimeout().toMillis() + " ms");
         } catch (IOException e) {
-            LOG.log(Level.INFO, "tunnel handshake from {0} failed: {1}", peer, e.getMessage());
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // already failing
-            }
+            rejections.record(source, "tunnel handshake failed: " + e.getMessage());
+        } finally {
+            handshaking.remove(s);
+            if (!handedOver) closeQuietly(s);
+        }
+    }
+
+    private boolean claimTunnel(UUID client) {
+        synchronized (tunnelsPerClient) {
+            int n = tunnelsPerClient.getOrDefault(client, 0);
+            if (n >= config.limits().maxTunnelsPerClient()) return false;
+            tunnelsPerClient.put(client, n + 1);
+            return true;
+        }
+    }
+
+    private void releaseTunnel(UUID client) {
+        synchronized (tunnelsPerClient) {
+            tunnelsPerClient.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
+        }
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // nothing left to do
         }
     }
 
@@ -167,15 +285,31 @@ public final class RemoteServer implements AutoCloseable {
             stream.reset(ErrorCode.ERR_COMMAND_UNKNOWN, type + " is not supported");
             return;
         }
+        if (draining) {
+            stream.reset(ErrorCode.ERR, "remote is shutting down");
+            return;
+        }
+        // Over the cap the stream fails at once (rst 1) rather than waiting: a waiting stream would hold
+        // its thread and buffers while the client cannot tell it from a slow destination.
+        if (pendingDials.incrementAndGet() > config.limits().maxPendingDials()) {
+            pendingDials.decrementAndGet();
+            dialsRefused.incrementAndGet();
+            overload.record(String.valueOf(stream.tunnel()), "remote.max.pending.dials=" + config.limits().maxPendingDials()
+                    + " reached, new streams get rst " + ErrorCode.ERR.code);
+            stream.reset(ErrorCode.ERR, "too many dials in progress");
+            return;
+        }
         Thread.ofVirtual().name("remote " + stream + " " + target).start(() -> {
             dials.incrementAndGet();
             Socket dst;
             try {
                 dst = dialer.dial(target);
             } catch (PongException e) {
-                LOG.log(Level.DEBUG, "{0}: {1}", stream, e.getMessage());
+                LOG.log(Level.DEBUG, "{0} {1}: {2}", stream.tunnel(), stream, e.getMessage());
                 stream.reset(e.code(), e.getMessage());
                 return;
+            } finally {
+                pendingDials.decrementAndGet();
             }
             try {
                 stream.confirmConnected();

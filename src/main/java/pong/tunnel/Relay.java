@@ -5,7 +5,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import pong.protocol.ErrorCode;
 import pong.protocol.Frame;
 
@@ -29,9 +33,11 @@ public final class Relay {
      * @param in the socket's input, possibly a buffered stream that already holds bytes read past a handshake
      */
     public static void run(Stream stream, Socket socket, InputStream in) {
+        IdleWatch idle = new IdleWatch(stream.tunnel().settings().streamIdleTimeout());
         stream.onReset(() -> abort(socket));
-        Thread up = Thread.ofVirtual().name(stream + " up").start(() -> socketToStream(stream, socket, in));
-        streamToSocket(stream, socket);
+        Thread up = Thread.ofVirtual().name(stream + " up").start(() -> socketToStream(stream, socket, in, idle));
+        streamToSocket(stream, socket, idle);
+        idle.downEnded();
         try {
             up.join();
         } catch (InterruptedException e) {
@@ -40,19 +46,28 @@ public final class Relay {
         closeQuietly(socket);
     }
 
-    private static void socketToStream(Stream stream, Socket socket, InputStream in) {
+    private static void socketToStream(Stream stream, Socket socket, InputStream in, IdleWatch idle) {
         byte[] buf = new byte[FIRST_READ];
         try {
+            idle.arm(socket);
             while (true) {
                 int n;
                 try {
                     n = in.read(buf);
+                } catch (SocketTimeoutException e) {
+                    // only the idle timeout sets a read timeout here; the other direction may have been busy
+                    if (idle.expired(stream)) return;
+                    idle.arm(socket);
+                    continue;
                 } catch (IOException e) {
                     if (!stream.state().isDone()) stream.reset(ErrorCode.ERR_DST_RESET, "socket read failed: " + e.getMessage());
                     return;
                 }
+                idle.touch();
                 if (n < 0) {
                     stream.finish();
+                    // this thread now watches the idle timeout while only the other direction flows
+                    idle.awaitDownEnded(stream);
                     return;
                 }
                 stream.write(Arrays.copyOf(buf, n));
@@ -65,11 +80,12 @@ public final class Relay {
         }
     }
 
-    private static void streamToSocket(Stream stream, Socket socket) {
+    private static void streamToSocket(Stream stream, Socket socket, IdleWatch idle) {
         try {
             OutputStream out = socket.getOutputStream();
             byte[] chunk;
             while ((chunk = stream.take()) != null) {
+                idle.touch();
                 try {
                     out.write(chunk);
                 } catch (IOException e) {
@@ -85,6 +101,60 @@ public final class Relay {
         } catch (IOException e) {
             // reset: the reset action has aborted the socket already
             LOG.log(Level.TRACE, "{0}: stopped receiving: {1}", stream, e.getMessage());
+        }
+    }
+
+    /**
+     * stream.idle.timeout for one relay: both copy loops note their last byte; the socket's read timeout
+     * wakes the upward loop to check, and once the socket has ended that loop waits on the other
+     * direction with the same deadline. Reset code 6 (TTL expired), see docs/limits.md.
+     */
+    private static final class IdleWatch {
+        private final long idleNanos;
+        private final CountDownLatch downEnded = new CountDownLatch(1);
+        private volatile long last = System.nanoTime();
+
+        IdleWatch(Duration timeout) {
+            this.idleNanos = timeout.toNanos();
+        }
+
+        void touch() {
+            if (idleNanos > 0) last = System.nanoTime();
+        }
+
+        void downEnded() {
+            downEnded.countDown();
+        }
+
+        private long nanosLeft() {
+            return last + idleNanos - System.nanoTime();
+        }
+
+        /** Sets the socket's read timeout to what is left of the idle time (none when disabled). */
+        void arm(Socket socket) throws IOException {
+            if (idleNanos <= 0) {
+                socket.setSoTimeout(0);
+                return;
+            }
+            socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(nanosLeft()) + 1)));
+        }
+
+        /** Resets the stream and returns true when it has been idle for the whole timeout. */
+        boolean expired(Stream stream) {
+            if (idleNanos <= 0 || nanosLeft() > 0) return false;
+            stream.reset(ErrorCode.ERR_TTL_EXPIRED, "no bytes either way for " + Duration.ofNanos(idleNanos).toMillis() + " ms (stream.idle.timeout)");
+            return true;
+        }
+
+        void awaitDownEnded(Stream stream) {
+            if (idleNanos <= 0) return;
+            try {
+                while (!expired(stream)) {
+                    if (downEnded.await(Math.max(1, nanosLeft()), TimeUnit.NANOSECONDS)) return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -67,6 +67,8 @@ public final class Tunnel implements AutoCloseable {
     private volatile Consumer<Tunnel> onClosed = t -> { };
     private volatile boolean closed;
     private int nextId = 1;
+    private final AtomicLong streamsRefused = new AtomicLong();
+    private boolean warnedStreamCap; // reader thread only
 
     /**
      * @param preamble bytes written before the first frame (local's connection header), or null
@@ -138,6 +140,11 @@ public final class Tunnel implements AutoCloseable {
         return streamsOpened.get();
     }
 
+    /** Opening frames answered with rst 1 because tunnel.max.streams was reached. */
+    public long streamsRefused() {
+        return streamsRefused.get();
+    }
+
     /** Bytes received from the peer and not yet taken by the streams' apps. */
     public long bufferedBytes() {
         return flow.buffered();
@@ -177,6 +184,10 @@ public final class Tunnel implements AutoCloseable {
 
     FlowControl flow() {
         return flow;
+    }
+
+    TunnelSettings settings() {
+        return settings;
     }
 
     /** Unread bytes a stream may hold before the reader waits: the largest window plus slack for data sent before our announcement. */
@@ -306,6 +317,10 @@ public final class Tunnel implements AutoCloseable {
             close(e);
         } catch (InterruptedException e) {
             close(null);
+        } catch (RuntimeException e) {
+            // a bug, not the peer: log it whole, and end the tunnel rather than leave it half dead
+            LOG.log(Level.ERROR, "tunnel writer failed", e);
+            close(new IOException("internal error in the writer: " + e));
         }
     }
 
@@ -318,6 +333,9 @@ public final class Tunnel implements AutoCloseable {
             failure = e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "tunnel reader failed", e);
+            failure = new IOException("internal error in the reader: " + e);
         }
         if (failure == null && !closed) failure = new EOFException("peer closed the connection");
         close(failure);
@@ -386,6 +404,18 @@ public final class Tunnel implements AutoCloseable {
             writer.sendUrgent(rstFrame(id, e.code(), e.getMessage()));
             return;
         }
+        // --- stream cap (issue 5): the peer may not hold more than maxStreams open at once
+        if (streams.size() >= settings.maxStreams()) {
+            if (!warnedStreamCap) {
+                warnedStreamCap = true;
+                LOG.log(Level.WARNING, "{0}: tunnel.max.streams={1} reached, new streams get rst {2} (logged once per tunnel)",
+                        this, settings.maxStreams(), ErrorCode.ERR.code);
+            }
+            streamsRefused.incrementAndGet();
+            writer.sendUrgent(rstFrame(id, ErrorCode.ERR, "too many streams on this tunnel"));
+            return;
+        }
+        // --- end stream cap
         Stream stream = new Stream(this, id, true);
         streams.put(id, stream);
         streamsOpened.incrementAndGet();
@@ -396,6 +426,11 @@ public final class Tunnel implements AutoCloseable {
         ErrorCode code = payload.length == 0 ? ErrorCode.ERR : ErrorCode.of(payload[0] & 0xff);
         String text = payload.length <= 1 ? "" : new String(payload, 1, payload.length - 1, java.nio.charset.StandardCharsets.UTF_8);
         stream.onPeerReset(code, text);
+    }
+
+    /** Some JDK exceptions (EOF inside readFully, among others) carry no message: name the class instead of logging "null". */
+    private static String describe(IOException e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     /** Ends the tunnel once: closes the socket and resets every stream still on it towards its app. */
@@ -418,9 +453,9 @@ public final class Tunnel implements AutoCloseable {
         for (Stream s : cut) s.onTunnelLost();
         streams.clear();
         if (failure instanceof ProtocolException) {
-            LOG.log(Level.WARNING, "{0} closed: protocol error: {1}", this, failure.getMessage());
+            LOG.log(Level.WARNING, "{0} closed: protocol error: {1}", this, describe(failure));
         } else if (failure != null && !(failure instanceof SocketException && cut.isEmpty())) {
-            LOG.log(Level.INFO, "{0} closed: {1}{2}", this, failure.getMessage(),
+            LOG.log(Level.INFO, "{0} closed: {1}{2}", this, describe(failure),
                     cut.isEmpty() ? "" : " (" + cut.size() + " streams cut)");
         } else {
             LOG.log(Level.DEBUG, "{0} closed", this);

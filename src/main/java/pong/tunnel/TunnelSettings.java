@@ -5,14 +5,16 @@ import java.time.Duration;
 /**
  * Tunnel tuning shared by both halves; built from the properties files (see README).
  *
- * @param streamBuffer    bytes a stream may hold from a legacy peer, unread by its app, before the tunnel's reader waits
- * @param maxFramePayload largest data payload we send; pong-go's reader breaks above 57344 bytes (NOTES.md)
- * @param extensions      announce and use our extensions (flow control, ping, connect confirmation); off plays a legacy peer
- * @param window          tunnel.window: the credit each stream starts with, per direction
- * @param bufferMax       tunnel.buffer.max: bytes received and not yet taken by apps, plus credit granted, over all streams
- * @param pingInterval    local pings a tunnel that received nothing for this long; zero disables
- * @param pingTimeout     and declares it dead when nothing arrives for this long after the ping
- * @param idleTimeout     remote closes a tunnel with no streams that received nothing for this long; zero disables
+ * @param streamBuffer      bytes a stream may hold from a legacy peer, unread by its app, before the tunnel's reader waits
+ * @param maxFramePayload   largest data payload we send; pong-go's reader breaks above 57344 bytes (NOTES.md)
+ * @param extensions        announce and use our extensions (flow control, ping, connect confirmation); off plays a legacy peer
+ * @param window            tunnel.window: the credit each stream starts with, per direction
+ * @param bufferMax         tunnel.buffer.max: bytes received and not yet taken by apps, plus credit granted, over all streams
+ * @param pingInterval      local pings a tunnel that received nothing for this long; zero disables
+ * @param pingTimeout       and declares it dead when nothing arrives for this long after the ping
+ * @param idleTimeout       remote closes a tunnel with no streams that received nothing for this long; zero disables
+ * @param maxStreams        streams the peer may have open on this tunnel at once; an opening frame past it gets rst 1
+ * @param streamIdleTimeout a relayed stream with no bytes either way for this long is reset; zero means never
  */
 public record TunnelSettings(
         int streamBuffer,
@@ -22,7 +24,9 @@ public record TunnelSettings(
         long bufferMax,
         Duration pingInterval,
         Duration pingTimeout,
-        Duration idleTimeout) {
+        Duration idleTimeout,
+        int maxStreams,
+        Duration streamIdleTimeout) {
 
     public static final int DEFAULT_WINDOW = 64 * 1024;
     public static final long DEFAULT_BUFFER_MAX = 128L * 1024 * 1024;
@@ -30,24 +34,35 @@ public record TunnelSettings(
     public static final int MAX_WINDOW_FACTOR = 64;
 
     public static final TunnelSettings DEFAULTS = new TunnelSettings(256 * 1024, 32 * 1024, true,
-            DEFAULT_WINDOW, DEFAULT_BUFFER_MAX, Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofMinutes(5));
+            DEFAULT_WINDOW, DEFAULT_BUFFER_MAX, Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofMinutes(5),
+            1024, Duration.ofMinutes(10));
 
     public TunnelSettings withExtensions(boolean on) {
-        return new TunnelSettings(streamBuffer, maxFramePayload, on, window, bufferMax, pingInterval, pingTimeout, idleTimeout);
+        return new TunnelSettings(streamBuffer, maxFramePayload, on, window, bufferMax, pingInterval, pingTimeout, idleTimeout,
+                maxStreams, streamIdleTimeout);
     }
 
     public TunnelSettings withFlow(int window, long bufferMax) {
-        return new TunnelSettings(streamBuffer, maxFramePayload, extensions, window, bufferMax, pingInterval, pingTimeout, idleTimeout);
+        return new TunnelSettings(streamBuffer, maxFramePayload, extensions, window, bufferMax, pingInterval, pingTimeout,
+                idleTimeout, maxStreams, streamIdleTimeout);
     }
 
     public TunnelSettings withPing(Duration interval, Duration timeout) {
-        return new TunnelSettings(streamBuffer, maxFramePayload, extensions, window, bufferMax, interval, timeout, idleTimeout);
+        return new TunnelSettings(streamBuffer, maxFramePayload, extensions, window, bufferMax, interval, timeout, idleTimeout,
+                maxStreams, streamIdleTimeout);
     }
 
     public TunnelSettings withIdleTimeout(Duration idle) {
-        return new TunnelSettings(streamBuffer, maxFramePayload, extensions, window, bufferMax, pingInterval, pingTimeout, idle);
+        return new TunnelSettings(streamBuffer, maxFramePayload, extensions, window, bufferMax, pingInterval, pingTimeout, idle,
+                maxStreams, streamIdleTimeout);
     }
 
+    public TunnelSettings withLimits(int maxStreams, Duration streamIdleTimeout) {
+        return new TunnelSettings(streamBuffer, maxFramePayload, extensions, window, bufferMax, pingInterval, pingTimeout,
+                idleTimeout, maxStreams, streamIdleTimeout);
+    }
+
+    /** The largest a busy stream's window may grow. */
     public int maxWindow() {
         return (int) Math.min((long) window * MAX_WINDOW_FACTOR, Math.max(window, bufferMax / 2));
     }

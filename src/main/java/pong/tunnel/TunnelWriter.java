@@ -233,7 +233,8 @@ final class TunnelWriter {
             return frame;
         }
         Lane lane;
-        // A lane reset while scheduled can be empty here (reset drops its frames and may queue nothing).
+        // A lane reset while scheduled can be empty here (reset drops its frames, maybe queueing nothing):
+        // skip it rather than fail the writer (that NPE killed the writer thread and stalled the tunnel).
         while ((lane = ready.poll()) != null && lane.frames.isEmpty()) lane.scheduled = false;
         if (lane == null) return null;
         frame = lane.frames.poll();

@@ -23,6 +23,8 @@ public final class ProxyPair implements AutoCloseable {
     public final RemoteServer remote;
     public final LocalServer local;
     private final Path dir;
+    private final Map<String, String> remoteValues;
+    private final java.util.List<RemoteServer> restarted = new java.util.ArrayList<>();
 
     private ProxyPair(Map<String, String> remoteOverrides, Map<String, String> localOverrides,
                       java.util.function.IntUnaryOperator route) throws Exception {
@@ -35,6 +37,7 @@ public final class ProxyPair implements AutoCloseable {
         r.put("clients", clientId.toString());
         r.put("dst.deny", "");
         merge(r, remoteOverrides);
+        remoteValues = r;
         remote = new RemoteServer((RemoteConfig) Config.parse(write("remote.properties", r))).start();
         boolean tls = r.get("listen").startsWith("tls://");
         Map<String, String> l = new LinkedHashMap<>();
@@ -59,6 +62,18 @@ public final class ProxyPair implements AutoCloseable {
     public static ProxyPair startVia(java.util.function.IntUnaryOperator route, Map<String, String> remoteOverrides,
                                      Map<String, String> localOverrides) throws Exception {
         return new ProxyPair(remoteOverrides, localOverrides, route);
+    }
+
+    /**
+     * Starts another remote with the same settings on the port the first one listened on (close the
+     * first one before): a remote restarted while local keeps running. Closed with the pair.
+     */
+    public RemoteServer startRemoteAgain() throws Exception {
+        Map<String, String> r = new LinkedHashMap<>(remoteValues);
+        r.put("listen", r.get("listen").replaceFirst(":\\d+$", ":" + remote.port()));
+        RemoteServer again = new RemoteServer((RemoteConfig) Config.parse(write("remote-again.properties", r))).start();
+        restarted.add(again);
+        return again;
     }
 
     public int socksPort() {
@@ -92,5 +107,6 @@ public final class ProxyPair implements AutoCloseable {
     public void close() {
         local.close();
         remote.close();
+        restarted.forEach(RemoteServer::close);
     }
 }

@@ -48,6 +48,28 @@ public final class Socks5Client {
         }
     }
 
+    /** Sends bytes to an echo origin through the proxy, half-closes, and returns everything that came back. */
+    public static byte[] echo(int proxyPort, int echoPort, byte[] data) throws IOException {
+        try (Socket s = connect(proxyPort, "127.0.0.1", echoPort)) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(data);
+            s.shutdownOutput();
+            return s.getInputStream().readAllBytes();
+        }
+    }
+
+    /** Fetches n bytes of seeded data from a {@code Origin.download()} through the proxy; returns their SHA-256. */
+    public static byte[] download(int proxyPort, int downloadPort, long n, long seed) throws IOException {
+        try (Socket s = connect(proxyPort, "127.0.0.1", downloadPort)) {
+            s.setSoTimeout(30_000);
+            java.io.DataOutputStream out = new java.io.DataOutputStream(s.getOutputStream());
+            out.writeLong(n);
+            out.writeLong(seed);
+            out.flush();
+            return TestData.sha256(s.getInputStream());
+        }
+    }
+
     /** Sends greeting and CONNECT on an open socket and returns the reply code (REP). */
     public static int handshake(Socket s, String host, int port) throws IOException {
         if (greet(s, METHOD_NO_AUTH) != METHOD_NO_AUTH) throw new IOException("SOCKS5 method refused");

@@ -1,0 +1,51 @@
+package pong.logging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+
+class RateLimitedLogTest {
+    private static final String NAME = "pong.logging.RateLimitedLogTest.sink";
+
+    @Test
+    void repeatsFromOneSourceWithinAMinuteBecomeOneLineWithACount() {
+        List<String> lines = new ArrayList<>();
+        Logger jul = Logger.getLogger(NAME);
+        Handler h = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                lines.add(java.text.MessageFormat.format(r.getMessage(), r.getParameters()));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        jul.addHandler(h);
+        try {
+            AtomicLong now = new AtomicLong();
+            RateLimitedLog log = new RateLimitedLog(System.getLogger(NAME), System.Logger.Level.WARNING, Duration.ofMinutes(1), now::get);
+            for (int i = 0; i < 100; i++) log.record("10.0.0.1", "unknown client id");
+            log.record("10.0.0.2", "unknown client id");
+            assertEquals(2, lines.size(), lines.toString());
+            now.set(Duration.ofSeconds(61).toNanos());
+            log.flush();
+            assertEquals(3, lines.size(), lines.toString());
+            assertTrue(lines.get(2).contains("10.0.0.1") && lines.get(2).contains("99 more"), lines.get(2));
+        } finally {
+            jul.removeHandler(h);
+        }
+    }
+}

@@ -35,6 +35,8 @@ public final class GoLocalPeer implements AutoCloseable {
     private final List<Connection> connections = new CopyOnWriteArrayList<>();
     private final List<String> crashes = new CopyOnWriteArrayList<>();
     private Connection current;
+    /** Queued to every stream of a connection that ended, so its readers stop at once. */
+    private static final Frame LOST = new Frame(0, FrameType.RST, new byte[0]);
 
     public GoLocalPeer(int remotePort, UUID clientId) {
         this.port = remotePort;
@@ -75,6 +77,7 @@ public final class GoLocalPeer implements AutoCloseable {
             while (b.size() < n && end == null) {
                 Frame f = inbound.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
                 if (f == null) throw new IOException("stream " + id + ": " + b.size() + " of " + n + " bytes within " + timeout);
+                if (f == LOST) throw new IOException("stream " + id + ": connection lost; " + crashes);
                 if (f.type() == FrameType.DATA.code) b.writeBytes(f.payload());
                 else end = f;
             }
@@ -123,6 +126,7 @@ public final class GoLocalPeer implements AutoCloseable {
             } catch (IOException e) {
                 // connection over
             }
+            for (Stream s : streams.values()) s.inbound.add(LOST);
         }
     }
 

@@ -110,7 +110,7 @@ class PongGoInteropEndToEndTest {
     void ourLocalPassesOnAConnectRefusedByPongGoRemote() throws Exception {
         try (GoRemotePeer go = GoRemotePeer.start(); ProxyPair pair = localTowards(go);
              Socket app = Socks5Client.connect(pair.socksPort(), "127.0.0.1", Origin.closedPort())) {
-            app.getOutputStream().write("hello".getBytes());
+            DestinationRefusedEndToEndTest.sendIfStillOpen(app, "hello".getBytes());
             DestinationRefusedEndToEndTest.assertClosedWithoutData(app);
             assertEquals(List.of(), go.crashes());
         }

@@ -22,8 +22,8 @@ class LegacyPeerEndToEndTest {
     void ourLocalCarries100MegabytesEachWayWithALegacyRemote() throws Exception {
         try (ProxyPair pair = ProxyPair.start(Map.of("tunnel.extensions", "false"), Map.of());
              Origin download = Origin.download(); Origin sink = Origin.sink()) {
-            Transfers.download(pair.socksPort(), download, SIZE, 1);
-            Transfers.upload(pair.socksPort(), sink, SIZE, 2);
+            Transfers.assertDownload(pair.socksPort(), download.port(), SIZE, 1);
+            Transfers.assertUpload(pair.socksPort(), sink.port(), SIZE, 2);
             assertFalse(pair.local.connector().current().peerHasExtensions(), "the legacy remote never announced");
         }
     }
@@ -32,8 +32,8 @@ class LegacyPeerEndToEndTest {
     void ourRemoteCarries100MegabytesEachWayWithALegacyLocal() throws Exception {
         try (ProxyPair pair = ProxyPair.start(Map.of(), Map.of("tunnel.extensions", "false"));
              Origin download = Origin.download(); Origin sink = Origin.sink()) {
-            Transfers.download(pair.socksPort(), download, SIZE, 3);
-            Transfers.upload(pair.socksPort(), sink, SIZE, 4);
+            Transfers.assertDownload(pair.socksPort(), download.port(), SIZE, 3);
+            Transfers.assertUpload(pair.socksPort(), sink.port(), SIZE, 4);
             assertFalse(pair.local.connector().current().peerHasExtensions(), "the remote answered no announcement");
         }
     }
@@ -41,8 +41,8 @@ class LegacyPeerEndToEndTest {
     @Test
     void bothOfOursNegotiateAndCarry100MegabytesEachWay() throws Exception {
         try (ProxyPair pair = ProxyPair.start(); Origin download = Origin.download(); Origin sink = Origin.sink()) {
-            Transfers.download(pair.socksPort(), download, SIZE, 5);
-            Transfers.upload(pair.socksPort(), sink, SIZE, 6);
+            Transfers.assertDownload(pair.socksPort(), download.port(), SIZE, 5);
+            Transfers.assertUpload(pair.socksPort(), sink.port(), SIZE, 6);
             org.junit.jupiter.api.Assertions.assertTrue(pair.local.connector().current().peerHasExtensions());
         }
     }

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import pong.protocol.ErrorCode;
+import pong.protocol.Address;
 import pong.protocol.Frame;
 import pong.protocol.FrameType;
 import pong.testing.Origin;
@@ -27,13 +28,13 @@ class LimitsAreEnforcedEndToEndTest {
     void aStreamPastTunnelMaxStreamsGetsRst1AndTheOthersKeepWorking() throws Exception {
         try (Origin echo = Origin.echo();
              ProxyPair pair = ProxyPair.start(Map.of("listen", "tcp://127.0.0.1:0", "tunnel.max.streams", "3"), Map.of());
-             RawTunnel t = RawTunnel.open(pair.remote.port(), pair.clientId)) {
-            for (int id = 1; id <= 7; id += 2) t.connect(id, echo.port());
-            Frame rst = t.readUntil(7, FrameType.RST);
+             RawTunnel t = RawTunnel.open(pair.remote.port(), false, pair.clientId)) {
+            for (int id = 1; id <= 7; id += 2) t.connectFrame(id, new Address("127.0.0.1", echo.port()));
+            Frame rst = t.readUntil(7, FrameType.RST, java.time.Duration.ofSeconds(30));
             assertNotNull(rst);
             assertArrayEquals(new byte[] {ErrorCode.ERR.code}, rst.payload());
             t.send(new Frame(3, FrameType.DATA, TestData.bytes(3, 500)));
-            Frame data = t.readUntil(3, FrameType.DATA);
+            Frame data = t.readUntil(3, FrameType.DATA, java.time.Duration.ofSeconds(30));
             assertNotNull(data);
             assertArrayEquals(TestData.bytes(3, 500), data.payload());
         }
@@ -45,12 +46,12 @@ class LimitsAreEnforcedEndToEndTest {
              ProxyPair pair = ProxyPair.start(Map.of("listen", "tcp://127.0.0.1:0", "remote.max.tunnels.per.client", "2"), Map.of())) {
             // local's own tunnel is the first
             assertArrayEquals(TestData.bytes(1, 100), Socks5Client.echo(pair.socksPort(), echo.port(), TestData.bytes(1, 100)));
-            try (RawTunnel second = RawTunnel.open(pair.remote.port(), pair.clientId);
-                 RawTunnel third = RawTunnel.open(pair.remote.port(), pair.clientId)) {
-                second.connect(1, echo.port());
+            try (RawTunnel second = RawTunnel.open(pair.remote.port(), false, pair.clientId);
+                 RawTunnel third = RawTunnel.open(pair.remote.port(), false, pair.clientId)) {
+                second.connectFrame(1, new Address("127.0.0.1", echo.port()));
                 second.send(new Frame(1, FrameType.DATA, TestData.bytes(2, 10)));
-                assertNotNull(second.readUntil(1, FrameType.DATA));
-                assertEquals(-1, readOrReset(third.socket), "refused tunnel gets no byte");
+                assertNotNull(second.readUntil(1, FrameType.DATA, java.time.Duration.ofSeconds(30)));
+                assertEquals(-1, readOrReset(third.socket()), "refused tunnel gets no byte");
                 assertEquals(1, pair.remote.tunnelsRefused());
             }
             assertArrayEquals(TestData.bytes(4, 100), Socks5Client.echo(pair.socksPort(), echo.port(), TestData.bytes(4, 100)));

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.HashMap;
 import java.util.Map;
@@ -23,7 +22,7 @@ class SocksConfirmEndToEndTest {
     @Test
     void aClosedPortGetsReply05ConnectionRefused() throws Exception {
         try (ProxyPair pair = ProxyPair.start(Map.of(), CONFIRM); Socket app = new Socket(InetAddress.getLoopbackAddress(), pair.socksPort())) {
-            assertEquals(5, Socks5Client.handshake(app, "127.0.0.1", closedPort()));
+            assertEquals(5, Socks5Client.handshake(app, "127.0.0.1", Origin.closedPort()));
         }
     }
 
@@ -50,9 +49,4 @@ class SocksConfirmEndToEndTest {
         }
     }
 
-    private static int closedPort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 }

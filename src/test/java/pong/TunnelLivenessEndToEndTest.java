@@ -13,7 +13,6 @@ import pong.protocol.ConnectionHeader;
 import pong.testing.FreezableProxy;
 import pong.testing.Origin;
 import pong.testing.ProxyPair;
-import pong.testing.TestData;
 import pong.testing.Transfers;
 import pong.tunnel.Tunnel;
 
@@ -37,7 +36,7 @@ class TunnelLivenessEndToEndTest {
                     }
                 }, Map.of(), Map.of("tunnel.ping.interval", INTERVAL_MS + "ms", "tunnel.ping.timeout", TIMEOUT_MS + "ms"));
              Origin echo = Origin.echo(); FreezableProxy p = proxy[0]) {
-            Transfers.echo(pair.socksPort(), echo, TestData.bytes(1, 1000));
+            Transfers.assertEcho(pair.socksPort(), echo.port(), 1000, 1);
             Tunnel first = pair.local.connector().current();
             assertTrue(first.peerHasExtensions());
 
@@ -48,7 +47,7 @@ class TunnelLivenessEndToEndTest {
             assertTrue(first.isClosed(), "the silent tunnel was declared dead");
             assertTrue(tookMs <= INTERVAL_MS + TIMEOUT_MS + SLACK_MS, "declared dead after " + tookMs + " ms");
 
-            Transfers.echo(pair.socksPort(), echo, TestData.bytes(2, 1000));
+            Transfers.assertEcho(pair.socksPort(), echo.port(), 1000, 2);
             assertEquals(2, pair.local.connector().tunnelsOpened(), "the next request opened a new tunnel");
             assertEquals(2, p.connections());
         }
@@ -72,11 +71,11 @@ class TunnelLivenessEndToEndTest {
         try (ProxyPair pair = ProxyPair.start(Map.of("tunnel.idle.timeout", "1s"),
                 Map.of("tunnel.ping.interval", "200ms", "tunnel.ping.timeout", "5s"));
              Origin echo = Origin.echo()) {
-            Transfers.echo(pair.socksPort(), echo, TestData.bytes(3, 10));
+            Transfers.assertEcho(pair.socksPort(), echo.port(), 10, 3);
             Tunnel t = pair.local.connector().current();
             Thread.sleep(2500);
             assertTrue(!t.isClosed(), "pings kept the tunnel alive past remote's idle timeout");
-            Transfers.echo(pair.socksPort(), echo, TestData.bytes(4, 10));
+            Transfers.assertEcho(pair.socksPort(), echo.port(), 10, 4);
             assertEquals(1, pair.local.connector().tunnelsOpened());
         }
     }

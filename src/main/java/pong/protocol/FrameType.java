@@ -39,6 +39,11 @@ public enum FrameType {
         return BY_CODE[code & 0xff];
     }
 
+    /** Our extension types: unknown types for a peer that has not announced the extension. */
+    public boolean isExtension() {
+        return (code & 0xff) > RST.code;
+    }
+
     /** Types that open a stream (a command frame carrying a SOCKS5 address). */
     public boolean opensStream() {
         return this == CONNECT || this == BIND || this == ASSOCIATE || this == RELAY;

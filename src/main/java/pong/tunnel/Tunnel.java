@@ -345,6 +345,8 @@ public final class Tunnel implements AutoCloseable {
         lastReceived = System.nanoTime();
         int id = frame.streamId();
         FrameType type = frame.frameType();
+        // Until the peer announced our extension, its types mean nothing from it (rst 7 like any unknown type).
+        if (type != null && type.isExtension() && !peerExtensions) type = null;
         if (id == Frame.CONNECTION_STREAM) {
             onConnectionFrame(frame, type);
             return;

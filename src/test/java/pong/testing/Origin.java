@@ -68,6 +68,13 @@ public final class Origin implements AutoCloseable {
         });
     }
 
+    /** A loopback port with nothing listening on it (bound once, then released), for refused connects. */
+    public static int closedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
     public int port() {
         return server.getLocalPort();
     }

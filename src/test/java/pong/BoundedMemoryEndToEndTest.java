@@ -63,7 +63,8 @@ class BoundedMemoryEndToEndTest {
                 for (Socket s : stalled) s.close();
                 stalled.clear();
                 for (int i = 0; i < 200 && (tunnel.streamCount() > 0 || tunnel.bufferedBytes() > 0); i++) Thread.sleep(50);
-                assertEquals(0, tunnel.streamCount(), "streams released");
+                assertEquals(0, tunnel.streamCount(), () -> "streams released; " + tunnel.describeStreams() + "\nremote: "
+                        + pair.remote.describeStreams());
                 assertEquals(0, tunnel.bufferedBytes(), "buffers released");
             } finally {
                 for (Socket s : stalled) s.close();

@@ -119,6 +119,13 @@ public final class RemoteServer implements AutoCloseable {
         return tunnels.size();
     }
 
+    /** Every tunnel's streams, one line each, for diagnostics. */
+    public String describeStreams() {
+        StringBuilder b = new StringBuilder();
+        for (Tunnel t : tunnels) b.append(t.describeStreams()).append('\n');
+        return b.toString();
+    }
+
     public int activeStreams() {
         int n = 0;
         for (Tunnel t : tunnels) n += t.streamCount();

@@ -37,7 +37,10 @@ final class FlowControl {
     }
 
     /** Credit to send to the peer for a stream. */
-    record Grant(Stream stream, int increment) {
+    record Grant(Window window, int increment) {
+        Stream stream() {
+            return window.stream;
+        }
     }
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -119,9 +122,9 @@ final class FlowControl {
                 w.consumedSinceGrowth = 0;
             }
             List<Grant> grants = new ArrayList<>(1);
+            serveStarved(grants); // streams that waited for budget come before this one takes more
             int g = grantFor(w, false);
-            if (g > 0) grants.add(new Grant(w.stream, g));
-            serveStarved(grants);
+            if (g > 0) grants.add(new Grant(w, g));
             return grants;
         } finally {
             lock.unlock();
@@ -156,10 +159,30 @@ final class FlowControl {
         }
     }
 
+    String describe(Window w) {
+        lock.lock();
+        try {
+            return "recv window " + w.target + " credit " + w.credit + " unread " + w.buffered + (starved.contains(w) ? " starved" : "")
+                    + (w.closed ? " closed" : "");
+        } finally {
+            lock.unlock();
+        }
+    }
+
     long buffered() {
         lock.lock();
         try {
             return buffered;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Bytes counted against tunnel.buffer.max: unread plus granted credit. */
+    long committed() {
+        lock.lock();
+        try {
+            return committed;
         } finally {
             lock.unlock();
         }
@@ -181,12 +204,13 @@ final class FlowControl {
     }
 
     private void serveStarved(List<Grant> grants) {
-        var it = starved.iterator();
-        while (it.hasNext() && committed < bufferMax) {
-            Window s = it.next();
-            it.remove();
-            int g = grantFor(s, true);
-            if (g > 0) grants.add(new Grant(s.stream, g));
+        if (starved.isEmpty() || committed >= bufferMax) return;
+        // grantFor puts a window back when the budget runs short again, so take them out first
+        List<Window> waiting = new ArrayList<>(starved);
+        starved.clear();
+        for (Window w : waiting) {
+            int g = grantFor(w, true);
+            if (g > 0) grants.add(new Grant(w, g));
         }
     }
 

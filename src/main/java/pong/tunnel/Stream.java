@@ -351,6 +351,16 @@ public final class Stream {
         }
     }
 
+    /** One line on this stream's state and books, for diagnostics. */
+    public String describe() {
+        lock.lock();
+        try {
+            return this + " " + state + " inbound " + inboundBytes + " send credit " + sendCredit + " " + tunnel.flow().describe(window);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public String toString() {
         return "stream " + id;

@@ -132,6 +132,13 @@ public final class Tunnel implements AutoCloseable {
         return closed;
     }
 
+    /** One line per open stream (state, credit, buffers), for diagnostics. */
+    public String describeStreams() {
+        StringBuilder b = new StringBuilder(this + ": " + streams.size() + " streams, committed " + flow.committed());
+        for (Stream s : streams.values()) b.append("\n  ").append(s.describe());
+        return b.toString();
+    }
+
     public int streamCount() {
         return streams.size();
     }

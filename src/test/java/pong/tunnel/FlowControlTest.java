@@ -1,0 +1,101 @@
+package pong.tunnel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The receive-side credit books: the buffer budget holds, and streams that waited for budget get it first. */
+class FlowControlTest {
+    private static final int WINDOW = 64 * 1024;
+    private static final long BUDGET = 4L * WINDOW;
+
+    private static FlowControl flow() {
+        return new FlowControl(TunnelSettings.DEFAULTS.withFlow(WINDOW, BUDGET));
+    }
+
+    @Test
+    void firstWindowsStopAtTheBudgetAndTheRestWait() {
+        FlowControl f = flow();
+        List<FlowControl.Window> w = new ArrayList<>();
+        for (int i = 0; i < 6; i++) w.add(f.open(null, false));
+        int granted = 0;
+        for (FlowControl.Window x : w) granted += f.firstGrant(x);
+        assertEquals(BUDGET, granted);
+        assertEquals(0, f.firstGrant(w.get(5)), "no budget left");
+        assertEquals(BUDGET, f.committed());
+    }
+
+    @Test
+    void budgetFreedByOneStreamGoesToTheStreamsThatWaitedInOrder() {
+        FlowControl f = flow();
+        List<FlowControl.Window> w = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            w.add(f.open(null, false));
+            f.firstGrant(w.get(i)); // windows 4, 5, 6 get nothing and wait
+        }
+        f.received(w.get(0), WINDOW);
+        List<FlowControl.Grant> grants = f.consumed(w.get(0), WINDOW, true);
+        assertEquals(1, grants.size(), "one window's worth freed, one waiting stream served");
+        assertEquals(WINDOW, grants.get(0).increment());
+        assertEquals(BUDGET, f.committed());
+        // the two still waiting are served as streams end
+        grants = f.closed(w.get(1), true);
+        assertEquals(1, grants.size());
+        grants = f.closed(w.get(2), true);
+        assertEquals(1, grants.size());
+        grants = f.closed(w.get(3), true);
+        assertEquals(1, grants.size(), "stream 0, which gave its budget away, waited too");
+        assertEquals(BUDGET, f.committed());
+    }
+
+    @Test
+    void randomTrafficNeverCommitsMoreThanTheBudgetToStreamsWeOpened() {
+        FlowControl f = flow();
+        SplittableRandom r = new SplittableRandom(1);
+        List<FlowControl.Window> open = new ArrayList<>();
+        Map<FlowControl.Window, long[]> books = new HashMap<>(); // {credit the peer has, bytes unread}
+        for (int step = 0; step < 20_000; step++) {
+            int op = r.nextInt(4);
+            List<FlowControl.Grant> grants = List.of();
+            if (op == 0 || open.isEmpty()) {
+                FlowControl.Window w = f.open(null, false);
+                open.add(w);
+                books.put(w, new long[] {f.firstGrant(w), 0});
+            } else {
+                FlowControl.Window w = open.get(r.nextInt(open.size()));
+                long[] b = books.get(w);
+                if (op == 1 && b[0] > 0) {
+                    int n = (int) Math.min(b[0], 1 + r.nextInt(WINDOW));
+                    f.received(w, n);
+                    b[0] -= n;
+                    b[1] += n;
+                } else if (op == 2 && b[1] > 0) {
+                    int n = (int) Math.min(b[1], 1 + r.nextInt(WINDOW));
+                    b[1] -= n;
+                    grants = f.consumed(w, n, true);
+                } else if (op == 3) {
+                    f.dropped(w);
+                    grants = f.closed(w, true);
+                    open.remove(w);
+                    books.remove(w);
+                }
+            }
+            for (FlowControl.Grant g : grants) {
+                assertTrue(g.increment() > 0);
+                long[] b = books.get(g.window());
+                assertTrue(b != null, "no credit for a stream that ended");
+                b[0] += g.increment();
+            }
+            long outstanding = 0;
+            for (long[] b : books.values()) outstanding += b[0] + b[1];
+            assertEquals(outstanding, f.committed(), "the books agree at step " + step);
+            assertTrue(f.committed() <= BUDGET, "committed " + f.committed() + " at step " + step);
+        }
+    }
+}

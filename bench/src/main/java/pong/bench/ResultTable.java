@@ -109,7 +109,7 @@ final class ResultTable {
             }
         }
         if (!failures.isEmpty()) {
-            t.append("\nFailures:\n");
+            t.append("\nFailures (* marks what was measured before the failure):\n");
             for (String f : failures) t.append("- ").append(f).append('\n');
         }
         return t.toString();
@@ -118,7 +118,6 @@ final class ResultTable {
     private static Double value(SystemBench.Outcome o, Metric m) {
         if (o == null) return null;
         if (m.key().equals("rss")) return o.rssKib() < 0 ? null : o.rssKib() / 1024.0;
-        if (o.failure() != null) return null;
         if (m.key().equals("stall/alone p99")) {
             Double s = o.metrics().get("stalled p99");
             Double a = o.metrics().get("alone p99");
@@ -130,6 +129,7 @@ final class ResultTable {
     private static String cell(SystemBench.Outcome o, Double v, Metric m) {
         if (o == null) return "";
         if (v == null || v.isNaN()) return o.failure() != null && !m.key().equals("rss") ? "FAILED" : "-";
+        if (o.failure() != null && !m.key().equals("rss")) return String.format(Locale.ROOT, m.format(), v) + "*";
         return String.format(Locale.ROOT, m.format(), v);
     }
 

@@ -116,6 +116,7 @@ public final class SystemBench {
         try {
             p.start();
             try {
+                w.warmUp();
                 metrics = switch (workload) {
                     case "bulk1" -> w.download(1, w.sizes().bulk1());
                     case "bulk16" -> w.download(w.sizes().bulk16Streams(), w.sizes().bulk16Each());
@@ -126,6 +127,9 @@ public final class SystemBench {
                     case "hol" -> w.headOfLine();
                     default -> throw new IllegalArgumentException(workload);
                 };
+            } catch (PartialResult e) {
+                metrics = e.metrics();
+                failure = e.getMessage();
             } catch (Exception e) {
                 failure = e.toString();
             }

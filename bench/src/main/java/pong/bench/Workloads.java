@@ -29,13 +29,13 @@ final class Workloads {
     /** Sizes of one run; {@link #quick()} for a smoke run. */
     record Sizes(long bulk1, int bulk16Streams, long bulk16Each, long upload, int roundTrips, int opens,
                  int fanoutStreams, int fanoutRounds, int holRounds, int holIntervalMillis, int holStallMaxSeconds,
-                 int readTimeoutSeconds, int fanoutSeconds) {
+                 int readTimeoutSeconds, int fanoutSeconds, long warmupBytes) {
         static Sizes full() {
-            return new Sizes(1L << 30, 16, 64L << 20, 512L << 20, 2000, 500, 10_000, 10, 200, 10, 10, 60, 240);
+            return new Sizes(1L << 30, 16, 64L << 20, 512L << 20, 2000, 500, 10_000, 10, 200, 10, 10, 60, 240, 128L << 20);
         }
 
         static Sizes quick() {
-            return new Sizes(64L << 20, 16, 4L << 20, 32L << 20, 200, 50, 1000, 10, 100, 10, 5, 30, 90);
+            return new Sizes(64L << 20, 16, 4L << 20, 32L << 20, 200, 50, 1000, 10, 100, 10, 5, 30, 90, 32L << 20);
         }
     }
 
@@ -58,6 +58,23 @@ final class Workloads {
         s.setTcpNoDelay(true);
         s.setSoTimeout(sizes.readTimeoutSeconds() * 1000);
         return s;
+    }
+
+    /**
+     * Unrecorded traffic before each measured workload (a download, round trips, a few opens), so JVM
+     * proxies are measured after their JIT warm-up as a long-running proxy would be; run for every column.
+     */
+    void warmUp() throws Exception {
+        download(1, sizes.warmupBytes());
+        try (Socket s = open()) {
+            Echo echo = new Echo(s);
+            for (int i = 0; i < 500; i++) echo.roundTrip();
+        }
+        for (int i = 0; i < 20; i++) {
+            try (Socket s = open()) {
+                new Echo(s).roundTrip();
+            }
+        }
     }
 
     /** Downloads {@code each} bytes on each of {@code streams} concurrent streams. */
@@ -194,7 +211,8 @@ final class Workloads {
         try (Socket b = open()) {
             Echo echo = new Echo(b);
             for (int i = 0; i < 20; i++) echo.roundTrip();
-            Latencies alone = paced(echo, Long.MAX_VALUE, new AtomicInteger());
+            Latencies alone = new Latencies();
+            paced(echo, alone, Long.MAX_VALUE, new AtomicInteger());
             m.put("alone p50", alone.percentileMicros(50));
             m.put("alone p99", alone.percentileMicros(99));
             Socket bulk = open();
@@ -218,9 +236,18 @@ final class Workloads {
                     abort(bulk);
                 });
                 AtomicInteger duringStall = new AtomicInteger();
-                Latencies stalled = paced(echo, stallEnd, duringStall);
-                closer.interrupt();
-                closer.join();
+                // Bounded: a stream still blocked 10 s after the stall ended counts as failed.
+                b.setSoTimeout((sizes.holStallMaxSeconds() + 10) * 1000);
+                Latencies stalled = new Latencies();
+                try {
+                    paced(echo, stalled, stallEnd, duringStall);
+                } catch (IOException e) {
+                    m.put("done during stall", (double) duringStall.get());
+                    throw new PartialResult(m, e);
+                } finally {
+                    closer.interrupt();
+                    closer.join();
+                }
                 m.put("stalled p50", stalled.percentileMicros(50));
                 m.put("stalled p99", stalled.percentileMicros(99));
                 m.put("done during stall", (double) duringStall.get());
@@ -231,8 +258,7 @@ final class Workloads {
         return m;
     }
 
-    private Latencies paced(Echo echo, long stallEnd, AtomicInteger beforeStallEnd) throws IOException, InterruptedException {
-        Latencies lat = new Latencies();
+    private void paced(Echo echo, Latencies lat, long stallEnd, AtomicInteger beforeStallEnd) throws IOException, InterruptedException {
         long interval = TimeUnit.MILLISECONDS.toNanos(sizes.holIntervalMillis());
         long start = System.nanoTime();
         for (int i = 0; i < sizes.holRounds(); i++) {
@@ -244,7 +270,6 @@ final class Workloads {
             lat.add(done - due);
             if (done < stallEnd) beforeStallEnd.incrementAndGet();
         }
-        return lat;
     }
 
     private static void abort(Socket s) {

@@ -31,7 +31,7 @@ public final class SystemBench {
     private static final List<String> ALL_WORKLOADS = List.of("bulk1", "bulk16", "upload", "rr", "open", "fanout", "hol");
 
     /** What one workload gave through one column: metrics, or why it failed; and peak RSS. */
-    record Outcome(Map<String, Double> metrics, String failure, long rssKib, double seconds) {
+    record Outcome(Map<String, Double> metrics, String failure, long rssKib, double seconds, List<String> notes) {
     }
 
     private SystemBench() {
@@ -92,6 +92,10 @@ public final class SystemBench {
                     row.put(p.name(), o);
                     System.out.println(o.failure() != null ? "FAILED: " + o.failure()
                             : String.format(Locale.ROOT, "%.1f s %s", o.seconds(), o.metrics()));
+                    for (String n : o.notes()) {
+                        System.out.println("system bench:   " + n);
+                        notes.add(w + " via " + p.name() + ": " + n);
+                    }
                 }
             }
         } finally {
@@ -139,7 +143,7 @@ public final class SystemBench {
         } finally {
             p.stop();
         }
-        return new Outcome(metrics, failure, rss, (System.nanoTime() - t0) / 1e9);
+        return new Outcome(metrics, failure, rss, (System.nanoTime() - t0) / 1e9, List.copyOf(w.notes()));
     }
 
     private static Process startOrigin(Path tmp) throws IOException {

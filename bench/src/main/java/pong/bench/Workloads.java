@@ -42,6 +42,7 @@ final class Workloads {
     private final ProxyUnderTest proxy;
     private final int originPort;
     private final Sizes sizes;
+    private final List<String> notes = new ArrayList<>();
 
     Workloads(ProxyUnderTest proxy, int originPort, Sizes sizes) {
         this.proxy = proxy;
@@ -51,6 +52,11 @@ final class Workloads {
 
     Sizes sizes() {
         return sizes;
+    }
+
+    /** What the last workload noticed beyond its metrics (e.g. why some fanout streams failed). */
+    List<String> notes() {
+        return notes;
     }
 
     private Socket open() throws IOException {
@@ -194,7 +200,7 @@ final class Workloads {
         m.put("completed", (double) completed.get());
         m.putAll(percentiles(lat));
         if (completed.get() < n && firstFailure.get() != null) {
-            System.out.println("    fanout via " + proxy.name() + ": " + (n - completed.get()) + " streams failed, first: " + firstFailure.get());
+            notes.add((n - completed.get()) + " streams failed, first: " + firstFailure.get());
         }
         return m;
     }

@@ -16,7 +16,8 @@
 #   ./run.sh help       this text
 #
 # Environment: JAVA_HOME (used if it is a JDK >= 21), PONG_JAVA_OPTS (extra JVM
-# options for the demo's two java processes, split on whitespace).
+# options for the two pong java processes of the demo and of "bench system",
+# split on whitespace).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)

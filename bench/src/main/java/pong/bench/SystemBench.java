@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Options: {@code --quick} (small sizes, a smoke run), {@code --only direct,pong,ssh},
  * {@code --workloads bulk1,bulk16,upload,rr,open,fanout,hol}, {@code --out FILE}, {@code --root DIR}
  * (the project, for target/pong.jar; default "."), {@code --skip-ssh REASON}, {@code --command TEXT}
- * (recorded as the command), {@code --note TEXT} (recorded under the table).
+ * (recorded as the command), {@code --note TEXT} (recorded with the table), {@code --keep} (keep the temp
+ * folder with logs, configs and keys; it is kept anyway when something failed).
  */
 public final class SystemBench {
     private static final List<String> ALL_WORKLOADS = List.of("bulk1", "bulk16", "upload", "rr", "open", "fanout", "hol");
@@ -110,6 +111,18 @@ public final class SystemBench {
         String command = opt.getOrDefault("command", "java -cp bench/target/benchmarks.jar pong.bench.SystemBench " + String.join(" ", args));
         Files.writeString(out, report(table, command, quick, notes, opt.get("note"), minutes));
         System.out.println("system bench: saved " + out + String.format(Locale.ROOT, " (%.1f min)", minutes));
+        boolean failed = results.values().stream().flatMap(r -> r.values().stream()).anyMatch(o -> o.failure() != null);
+        if (opt.containsKey("keep") || failed) {
+            System.out.println("system bench: logs, configs and keys kept in " + tmp);
+        } else {
+            deleteTree(tmp);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
     }
 
     private static Outcome runOne(String workload, ProxyUnderTest p, Workloads w) throws InterruptedException {
@@ -184,7 +197,7 @@ public final class SystemBench {
             String key = a.substring(2);
             if (key.contains("=")) {
                 m.put(key.substring(0, key.indexOf('=')), key.substring(key.indexOf('=') + 1));
-            } else if (key.equals("quick")) {
+            } else if (key.equals("quick") || key.equals("keep")) {
                 m.put(key, "");
             } else if (i + 1 < args.length) {
                 m.put(key, args[++i]);

@@ -5,12 +5,19 @@
 #                       self-check through the proxy, then run until Ctrl-C
 #   ./run.sh build      mvn -B -q package -DskipTests  -> target/pong.jar
 #   ./run.sh test [..]  mvn -B test [..]               (exit code = mvn's)
-#   ./run.sh bench [..] build bench/ and run bench/target/benchmarks.jar [..]
+#   ./run.sh bench [--quick] [REGEX..]
+#                       build bench/ and run the JMH suite (a few minutes), print a table
+#   ./run.sh bench system [--quick] [--only direct,pong,ssh] [--workloads ..]
+#                       whole-system bench: direct vs pong vs ssh -D through SOCKS5;
+#                       prints a Markdown table, saves bench/RESULTS.md (--quick:
+#                       bench/RESULTS-quick.md); installs openssh-server if missing
+#   ./run.sh bench jmh [JMH options]   JMH's own command line on benchmarks.jar
 #   ./run.sh jdk        print the JDK (>= 21) this script would use
 #   ./run.sh help       this text
 #
 # Environment: JAVA_HOME (used if it is a JDK >= 21), PONG_JAVA_OPTS (extra JVM
-# options for the demo's two java processes, split on whitespace).
+# options for the two pong java processes of the demo and of "bench system",
+# split on whitespace).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -395,6 +402,65 @@ EOF
     exit 1
 }
 
+# ---------------------------------------------------------------- bench
+
+BENCH_JAR="$ROOT/bench/target/benchmarks.jar"
+
+build_bench() {
+    [[ -f bench/pom.xml ]] || die "the benchmarks are not there (no bench/pom.xml)"
+    need_mvn
+    # bench/ uses the main project (and its test support) from the local Maven repository.
+    say "building target/pong.jar and bench/target/benchmarks.jar (mvn install -DskipTests; mvn -f bench/pom.xml package)"
+    mvn -B -q -Dstyle.color=never install -DskipTests || die "build failed (see the Maven output above)"
+    mvn -B -q -Dstyle.color=never -f bench/pom.xml package || die "benchmark build failed (see the Maven output above)"
+}
+
+# The ssh -D column needs sshd and ssh; installs them when missing. Prints why it cannot, or nothing.
+ssh_unavailable() {
+    [[ -x /usr/sbin/sshd ]] && command -v ssh >/dev/null 2>&1 && command -v ssh-keygen >/dev/null 2>&1 && return 0
+    if ! command -v apt-get >/dev/null 2>&1; then echo "sshd/ssh missing and no apt-get to install openssh-server"; return 0; fi
+    local sudo=()
+    if [[ $(id -u) -ne 0 ]]; then
+        command -v sudo >/dev/null 2>&1 || { echo "sshd/ssh missing; installing needs root (no sudo)"; return 0; }
+        sudo=(sudo -n)
+    fi
+    say "installing openssh-server and openssh-client for the ssh -D column (log: bench/target/apt.log)" >&2
+    mkdir -p bench/target
+    if ! { DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get update -q \
+            && DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends openssh-server openssh-client; } \
+            >bench/target/apt.log 2>&1; then
+        echo "apt-get install openssh-server openssh-client failed (see bench/target/apt.log)"
+        return 0
+    fi
+    [[ -x /usr/sbin/sshd ]] || echo "openssh-server installed but /usr/sbin/sshd is missing"
+}
+
+bench() {
+    local java_opts=() why
+    # JMH 1.37 uses sun.misc.Unsafe, which JDK 24+ warns about unless allowed.
+    if (( $(java_major "$JAVA_HOME/bin/java") >= 24 )); then java_opts+=(--sun-misc-unsafe-memory-access=allow); fi
+    build_bench
+    case ${1:-} in
+        system)
+            shift
+            why=$(ssh_unavailable)
+            if [[ -n $why ]]; then
+                say "ssh -D column will be skipped: $why"
+                set -- --skip-ssh "$why" "$@"
+            fi
+            exec java "${java_opts[@]}" -cp "$BENCH_JAR" pong.bench.SystemBench --root "$ROOT" \
+                --command "./run.sh bench system${*:+ $*}" "$@"
+            ;;
+        jmh)
+            shift
+            exec java "${java_opts[@]}" -jar "$BENCH_JAR" "$@"
+            ;;
+        *)
+            exec java "${java_opts[@]}" -cp "$BENCH_JAR" pong.bench.JmhSuite "$@"
+            ;;
+    esac
+}
+
 # ---------------------------------------------------------------- main
 
 verb=${1:-}
@@ -412,10 +478,5 @@ case $verb in
     jdk)   printf '%s\n' "$JAVA_HOME" ;;
     build) build "$@" ;;
     test)  need_mvn; exec mvn -B -Dstyle.color=never test "$@" ;;
-    bench)
-        [[ -f bench/pom.xml ]] || die "the benchmarks are not there yet (no bench/pom.xml)"
-        need_mvn
-        mvn -B -q -Dstyle.color=never -f bench/pom.xml package || die "benchmark build failed (see the Maven output above)"
-        exec java -jar bench/target/benchmarks.jar "$@"
-        ;;
+    bench) bench "$@" ;;
 esac

@@ -1,0 +1,109 @@
+package pong.bench;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import pong.testing.ProxyPair;
+import pong.testing.Socks5Client;
+import pong.testing.TestPki;
+
+/**
+ * The pong column: remote and local as two {@code java -jar target/pong.jar} processes on loopback,
+ * TLS between them (the test certificate), {@code dst.deny=} because the origin is on 127.0.0.1.
+ * Extra JVM options for both come from the PONG_JAVA_OPTS environment variable.
+ */
+final class PongProcesses implements ProxyUnderTest {
+    private final Path jar;
+    private final Path dir;
+    private final List<String> javaOpts;
+    private final UUID clientId = UUID.randomUUID();
+    private Process remote;
+    private Process local;
+    private int socksPort;
+    private int run;
+
+    PongProcesses(Path jar, Path dir) {
+        this.jar = jar;
+        this.dir = dir;
+        String opts = System.getenv().getOrDefault("PONG_JAVA_OPTS", "").trim();
+        this.javaOpts = opts.isEmpty() ? List.of() : List.of(opts.split("\\s+"));
+    }
+
+    @Override
+    public String name() {
+        return "pong";
+    }
+
+    List<String> javaOpts() {
+        return javaOpts;
+    }
+
+    @Override
+    public void start() throws IOException, InterruptedException {
+        run++;
+        int remotePort = Processes.freePort();
+        socksPort = Processes.freePort();
+        Map<String, String> r = new LinkedHashMap<>();
+        r.put("mode", "remote");
+        r.put("listen", "tls://127.0.0.1:" + remotePort);
+        r.put("tls.keystore", TestPki.keystore().toString());
+        r.put("tls.keystore.password", TestPki.KEYSTORE_PASSWORD);
+        r.put("clients", clientId.toString());
+        r.put("dst.deny", "");
+        Map<String, String> l = new LinkedHashMap<>();
+        l.put("mode", "local");
+        l.put("listen", "127.0.0.1:" + socksPort);
+        l.put("remote", "tls://127.0.0.1:" + remotePort);
+        l.put("client.id", clientId.toString());
+        l.put("tls.trust", TestPki.certPem().toString());
+        Path rLog = dir.resolve("remote-" + run + ".log");
+        Path lLog = dir.resolve("local-" + run + ".log");
+        remote = Processes.start(command(ProxyPair.writeProperties(dir.resolve("remote.properties"), r)), rLog);
+        Processes.awaitPort(remote, remotePort, "pong remote", rLog);
+        local = Processes.start(command(ProxyPair.writeProperties(dir.resolve("local.properties"), l)), lLog);
+        Processes.awaitPort(local, socksPort, "pong local", lLog);
+    }
+
+    private List<String> command(Path properties) {
+        List<String> c = new ArrayList<>();
+        c.add(Processes.java());
+        c.addAll(javaOpts);
+        c.add("-jar");
+        c.add(jar.toString());
+        c.add(properties.toString());
+        return c;
+    }
+
+    @Override
+    public Socket connect(int originPort) throws IOException {
+        return Socks5Client.connect(socksPort, "127.0.0.1", originPort);
+    }
+
+    @Override
+    public long peakRssKib() {
+        return PeakRss.kib(local.pid()) + PeakRss.kib(remote.pid());
+    }
+
+    @Override
+    public void stop() throws InterruptedException {
+        Processes.stop(local);
+        Processes.stop(remote);
+        local = null;
+        remote = null;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+
+    static boolean exists(Path jar) {
+        return Files.isRegularFile(jar);
+    }
+}

@@ -1,0 +1,29 @@
+package pong.bench;
+
+import java.io.IOException;
+import java.net.Socket;
+
+/**
+ * One column of the system bench: a way for the load client to reach the origin. Started afresh for
+ * each workload so that the peak RSS it reports belongs to that workload.
+ *
+ * <p>Threading: {@link #connect} from many client threads at once; the rest from the bench's main thread.
+ */
+interface ProxyUnderTest extends AutoCloseable {
+    String name();
+
+    /** Starts the proxy's processes for one workload; returns when it accepts SOCKS5 connections. */
+    void start() throws IOException, InterruptedException;
+
+    /** A connection to 127.0.0.1:port on the origin, through the proxy. */
+    Socket connect(int originPort) throws IOException;
+
+    /** Peak RSS in KiB of the proxy's processes since {@link #start}, or -1 when there are none. */
+    long peakRssKib();
+
+    /** Ends what {@link #start} started. */
+    void stop() throws InterruptedException;
+
+    @Override
+    void close() throws InterruptedException;
+}

@@ -1,0 +1,145 @@
+package pong.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Turns the system bench's outcomes into one Markdown table with ratios to direct (and pong to ssh -D). */
+final class ResultTable {
+    static final String LEGEND = """
+            MB/s are 10^6 bytes per second of payload, measured by the client from the connect to the last byte \
+            (upload: to the origin's confirmation of the byte count). Latencies are microseconds per round trip of \
+            32 bytes (open: connect through SOCKS5 + one round trip + close). Ratios are column / direct (for \
+            latency, lower is better; for MB/s, higher). Head-of-line rounds are paced (one every 10 ms) and timed \
+            from when each was due, so time a stream spends blocked counts in full; "done during stall" is how many \
+            of them finished before the stalled client gave up (it closes when the rounds are done or at the cap). \
+            Peak RSS is VmHWM from /proc: pong = local + remote processes, ssh -D = ssh + sshd's per-connection \
+            processes; each proxy is restarted for every workload.
+            """;
+
+    private record Metric(String key, String label, String format) {
+    }
+
+    private static final Map<String, List<Metric>> METRICS = new LinkedHashMap<>();
+
+    static {
+        List<Metric> rate = List.of(new Metric("MB/s", "MB/s", "%.0f"));
+        List<Metric> lat = List.of(new Metric("p50", "p50 µs", "%.0f"), new Metric("p99", "p99 µs", "%.0f"));
+        METRICS.put("bulk1", rate);
+        METRICS.put("bulk16", rate);
+        METRICS.put("upload", rate);
+        METRICS.put("rr", lat);
+        METRICS.put("open", lat);
+        List<Metric> fan = new ArrayList<>();
+        fan.add(new Metric("completed", "streams completed", "%.0f"));
+        fan.addAll(lat);
+        METRICS.put("fanout", fan);
+        METRICS.put("hol", List.of(
+                new Metric("alone p50", "alone p50 µs", "%.0f"),
+                new Metric("alone p99", "alone p99 µs", "%.0f"),
+                new Metric("stalled p50", "beside stall p50 µs", "%.0f"),
+                new Metric("stalled p99", "beside stall p99 µs", "%.0f"),
+                new Metric("stall/alone p99", "beside stall p99 / alone p99", "%.2f"),
+                new Metric("done during stall", "rounds done during stall", "%.0f")));
+    }
+
+    private ResultTable() {
+    }
+
+    static String label(String workload, Workloads.Sizes s) {
+        return switch (workload) {
+            case "bulk1" -> "bulk download, 1 stream x " + size(s.bulk1());
+            case "bulk16" -> "bulk download, " + s.bulk16Streams() + " streams x " + size(s.bulk16Each());
+            case "upload" -> "upload, 1 stream x " + size(s.upload());
+            case "rr" -> "request/response, 1 stream, " + s.roundTrips() + " x 32 B";
+            case "open" -> "open: " + s.opens() + " x (connect + 1 round trip + close)";
+            case "fanout" -> "fanout: " + s.fanoutStreams() + " concurrent streams x " + s.fanoutRounds() + " round trips";
+            case "hol" -> "head-of-line: " + s.holRounds() + " paced round trips, stall cap " + s.holStallMaxSeconds() + " s";
+            default -> workload;
+        };
+    }
+
+    static String markdown(Map<String, Map<String, SystemBench.Outcome>> results, List<String> columns, Workloads.Sizes sizes) {
+        List<String> others = columns.stream().filter(c -> !c.equals("direct")).toList();
+        boolean direct = columns.contains("direct");
+        boolean pongVsSsh = columns.contains("pong") && columns.contains("ssh -D");
+        StringBuilder t = new StringBuilder("| workload | metric |");
+        StringBuilder sep = new StringBuilder("|---|---|");
+        if (direct) {
+            t.append(" direct |");
+            sep.append("---:|");
+        }
+        for (String c : others) {
+            t.append(' ').append(c).append(" |");
+            sep.append("---:|");
+            if (direct) {
+                t.append(' ').append(c).append(" / direct |");
+                sep.append("---:|");
+            }
+        }
+        if (pongVsSsh) {
+            t.append(" pong / ssh -D |");
+            sep.append("---:|");
+        }
+        t.append('\n').append(sep).append('\n');
+        List<String> failures = new ArrayList<>();
+        for (var e : results.entrySet()) {
+            String w = e.getKey();
+            Map<String, SystemBench.Outcome> row = e.getValue();
+            row.forEach((col, o) -> {
+                if (o.failure() != null) failures.add(w + " via " + col + ": " + o.failure());
+            });
+            List<Metric> metrics = new ArrayList<>(METRICS.get(w));
+            metrics.add(new Metric("rss", "peak RSS MiB", "%.0f"));
+            boolean first = true;
+            for (Metric m : metrics) {
+                t.append("| ").append(first ? label(w, sizes) : "").append(" | ").append(m.label()).append(" |");
+                first = false;
+                Double d = value(row.get("direct"), m);
+                if (direct) t.append(' ').append(cell(row.get("direct"), d, m)).append(" |");
+                for (String c : others) {
+                    Double v = value(row.get(c), m);
+                    t.append(' ').append(cell(row.get(c), v, m)).append(" |");
+                    if (direct) t.append(' ').append(ratio(v, d)).append(" |");
+                }
+                if (pongVsSsh) t.append(' ').append(ratio(value(row.get("pong"), m), value(row.get("ssh -D"), m))).append(" |");
+                t.append('\n');
+            }
+        }
+        if (!failures.isEmpty()) {
+            t.append("\nFailures (* marks what was measured before the failure):\n");
+            for (String f : failures) t.append("- ").append(f).append('\n');
+        }
+        return t.toString();
+    }
+
+    private static Double value(SystemBench.Outcome o, Metric m) {
+        if (o == null) return null;
+        if (m.key().equals("rss")) return o.rssKib() < 0 ? null : o.rssKib() / 1024.0;
+        if (m.key().equals("stall/alone p99")) {
+            Double s = o.metrics().get("stalled p99");
+            Double a = o.metrics().get("alone p99");
+            return s == null || a == null || a == 0 ? null : s / a;
+        }
+        return o.metrics().get(m.key());
+    }
+
+    private static String cell(SystemBench.Outcome o, Double v, Metric m) {
+        if (o == null) return "";
+        if (v == null || v.isNaN()) return o.failure() != null && !m.key().equals("rss") ? "FAILED" : "-";
+        if (o.failure() != null && !m.key().equals("rss")) return String.format(Locale.ROOT, m.format(), v) + "*";
+        return String.format(Locale.ROOT, m.format(), v);
+    }
+
+    private static String ratio(Double a, Double b) {
+        if (a == null || b == null || a.isNaN() || b.isNaN() || b == 0) return "-";
+        return String.format(Locale.ROOT, "%.2fx", a / b);
+    }
+
+    private static String size(long bytes) {
+        if (bytes >= 1L << 30 && bytes % (1L << 30) == 0) return (bytes >> 30) + " GiB";
+        return (bytes >> 20) + " MiB";
+    }
+}

@@ -62,7 +62,7 @@ class BoundedMemoryEndToEndTest {
                 assertEquals(1, pair.remote.tunnelsAccepted(), "everything went over one tunnel");
                 for (Socket s : stalled) s.close();
                 stalled.clear();
-                for (int i = 0; i < 200 && (tunnel.streamCount() > 0 || tunnel.bufferedBytes() > 0); i++) Thread.sleep(50);
+                for (int i = 0; i < 1200 && (tunnel.streamCount() > 0 || tunnel.bufferedBytes() > 0); i++) Thread.sleep(50);
                 assertEquals(0, tunnel.streamCount(), () -> "streams released; " + tunnel.describeStreams() + "\nremote: "
                         + pair.remote.describeStreams());
                 assertEquals(0, tunnel.bufferedBytes(), "buffers released");

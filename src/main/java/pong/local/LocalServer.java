@@ -125,20 +125,7 @@ public final class LocalServer implements AutoCloseable {
         } catch (IOException ignored) {
             // closing
         }
-        int before = apps.size();
-        LOG.log(Level.INFO, "local shutting down: {0} app connections may finish within {1} ms", before, grace.toMillis());
-        long deadline = System.nanoTime() + grace.toNanos();
-        try {
-            while (!apps.isEmpty() && System.nanoTime() < deadline) Thread.sleep(50);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        int cut = apps.size();
-        if (cut > 0) {
-            LOG.log(Level.WARNING, "local shutdown: grace of {0} ms over, resetting {1} unfinished app connections", grace.toMillis(), cut);
-        } else {
-            LOG.log(Level.INFO, "local shutdown: all {0} app connections finished", before);
-        }
+        int cut = pong.GracePeriod.await(LOG, "local", "app connections", apps::size, grace);
         close();
         return cut;
     }

@@ -41,7 +41,6 @@ import pong.tunnel.Tunnel;
  */
 public final class RemoteServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RemoteServer.class.getName());
-    private static final long SHUTDOWN_POLL_MS = 50;
 
     private final RemoteConfig config;
     private final Dialer dialer;
@@ -160,22 +159,7 @@ public final class RemoteServer implements AutoCloseable {
         } catch (IOException ignored) {
             // closing
         }
-        int before = activeStreams();
-        LOG.log(Level.INFO, "remote shutting down: {0} streams on {1} tunnels may finish within {2} ms",
-                before, tunnels.size(), grace.toMillis());
-        long deadline = System.nanoTime() + grace.toNanos();
-        try {
-            while (activeStreams() > 0 && System.nanoTime() < deadline) Thread.sleep(SHUTDOWN_POLL_MS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        int cut = activeStreams();
-        if (cut > 0) {
-            LOG.log(Level.WARNING, "remote shutdown: grace of {0} ms over, resetting {1} unfinished streams ({2} finished)",
-                    grace.toMillis(), cut, Math.max(0, before - cut));
-        } else {
-            LOG.log(Level.INFO, "remote shutdown: all {0} streams finished", before);
-        }
+        int cut = pong.GracePeriod.await(LOG, "remote", "streams", this::activeStreams, grace);
         close();
         return cut;
     }

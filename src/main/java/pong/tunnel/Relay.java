@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import pong.protocol.ErrorCode;
-import pong.protocol.Frame;
 
 /**
  * Joins a stream to a TCP socket (the app's on local, the destination's on remote) with plain blocking
@@ -24,7 +23,6 @@ import pong.protocol.Frame;
 public final class Relay {
     private static final System.Logger LOG = System.getLogger(Relay.class.getName());
     private static final int FIRST_READ = 8 * 1024;
-    private static final int MAX_READ = Frame.MAX_PAYLOAD;
 
     private Relay() {
     }
@@ -47,7 +45,9 @@ public final class Relay {
     }
 
     private static void socketToStream(Stream stream, Socket socket, InputStream in, IdleWatch idle) {
-        byte[] buf = new byte[FIRST_READ];
+        // Reads stop at one frame's payload, so a read becomes one frame without a second copy.
+        int maxRead = stream.tunnel().maxDataPayload();
+        byte[] buf = new byte[Math.min(FIRST_READ, maxRead)];
         try {
             idle.arm(socket);
             while (true) {
@@ -72,7 +72,7 @@ public final class Relay {
                 }
                 stream.write(Arrays.copyOf(buf, n));
                 // Grow the buffer only for streams that fill it: thousands of idle streams stay small.
-                if (n == buf.length && buf.length < MAX_READ) buf = new byte[Math.min(buf.length * 2, MAX_READ)];
+                if (n == buf.length && buf.length < maxRead) buf = new byte[Math.min(buf.length * 2, maxRead)];
             }
         } catch (IOException e) {
             // the stream ended under us (reset, closed by the peer, tunnel lost); the other side cleans up

@@ -13,14 +13,18 @@ import pong.protocol.FrameWriter;
  * the writer takes one frame from each ready lane in turn, so a frame of an interactive stream waits
  * behind at most one frame of each other active stream, never behind a bulk stream's whole backlog.
  * Connection-level frames (stream 0, credit grants) go first. The writer flushes only when nothing
- * is left to write, which packs small frames into large TLS records.
+ * is left to write, which packs small frames into large TLS records. When nothing at all is queued and
+ * the socket is free, a stream's thread writes its frame itself and flushes (write-through): an
+ * interactive round trip then skips the hand-off to the writer thread, and nothing waits behind it.
  *
  * <p>Bounded: a lane holds at most {@link #LANE_LIMIT} bytes and all lanes together about
  * {@link #TOTAL_LIMIT} before producers wait; an empty lane may always take one frame, so a new
  * stream is never stuck behind others.
  *
  * <p>Threading: {@link #send}, {@link #sendUrgent}, {@link #reset} and {@link #close} from any thread;
- * {@link #run} on the tunnel's writer thread only.
+ * {@link #run} on the tunnel's writer thread only. The socket belongs to whoever holds {@code socket}:
+ * the writer thread while it drains, or a stream thread for one write-through frame. The tunnel's
+ * reader never writes through (it only queues), so it never blocks on a peer that is not reading.
  */
 final class TunnelWriter {
     static final int LANE_LIMIT = 256 * 1024;
@@ -50,6 +54,8 @@ final class TunnelWriter {
     }
 
     private final FrameWriter out;
+    private final ReentrantLock socket = new ReentrantLock();
+    private final java.util.function.Consumer<IOException> onFailure;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
     private final Condition urgentSpace = lock.newCondition();
@@ -59,9 +65,15 @@ final class TunnelWriter {
     private int totalBytes;
     private boolean closed;
 
-    TunnelWriter(FrameWriter out, Observer observer) {
+    /** @param onFailure told once when a write-through fails (the writer thread's failures end {@link #run}) */
+    TunnelWriter(FrameWriter out, Observer observer, java.util.function.Consumer<IOException> onFailure) {
         this.out = out;
         this.observer = observer;
+        this.onFailure = onFailure;
+    }
+
+    TunnelWriter(FrameWriter out, Observer observer) {
+        this(out, observer, e -> { });
     }
 
     Lane newLane() {
@@ -78,12 +90,31 @@ final class TunnelWriter {
             }
             if (closed) throw new IOException("tunnel closed");
             if (lane.closed) throw new IOException("stream reset");
-            enqueue(lane, frame);
+            if (!urgent.isEmpty() || !ready.isEmpty() || !socket.tryLock()) {
+                enqueue(lane, frame);
+                return;
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while queueing a frame");
         } finally {
             lock.unlock();
+        }
+        writeThrough(frame);
+    }
+
+    /** Writes one frame on the calling thread, which holds the socket; frames queued meanwhile go to the writer thread. */
+    private void writeThrough(Frame frame) throws IOException {
+        try {
+            if (observer != null) observer.queued(frame);
+            out.write(frame);
+            if (observer != null) observer.written(frame);
+            out.flush();
+        } catch (IOException e) {
+            onFailure.accept(e);
+            throw e;
+        } finally {
+            socket.unlock();
         }
     }
 
@@ -188,30 +219,42 @@ final class TunnelWriter {
 
     /** The writer loop; returns when closed, throws when the connection fails. */
     void run() throws IOException, InterruptedException {
-        boolean unflushed = false;
         while (true) {
-            Frame frame;
             lock.lock();
             try {
-                frame = next();
-                while (frame == null && !unflushed) {
+                while (urgent.isEmpty() && ready.isEmpty()) {
                     if (closed) return;
                     work.await();
-                    frame = next();
                 }
                 if (closed) return;
             } finally {
                 lock.unlock();
             }
-            if (frame == null) {
-                out.flush();
-                unflushed = false;
-            } else {
-                out.write(frame);
-                if (observer != null) observer.written(frame);
-                unflushed = true;
+            socket.lock();
+            try {
+                drain();
+            } finally {
+                socket.unlock();
             }
         }
+    }
+
+    /** Writes everything queued, then flushes once: many small frames leave in one TLS record. */
+    private void drain() throws IOException {
+        while (true) {
+            Frame frame;
+            lock.lock();
+            try {
+                if (closed) return;
+                frame = next();
+            } finally {
+                lock.unlock();
+            }
+            if (frame == null) break;
+            out.write(frame);
+            if (observer != null) observer.written(frame);
+        }
+        out.flush();
     }
 
     private void enqueue(Lane lane, Frame frame) {

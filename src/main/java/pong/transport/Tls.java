@@ -25,6 +25,19 @@ public final class Tls {
     public static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
     public static final String PIN_PREFIX = "sha256/";
 
+    /**
+     * The JDK's cipher suites with AES-128-GCM moved to the front: as strong as the tunnel needs and about
+     * a third cheaper per byte than AES-256, which is most of the CPU a bulk transfer costs here.
+     */
+    static String[] cipherSuites(String[] supported) {
+        java.util.List<String> order = new java.util.ArrayList<>(java.util.List.of(supported));
+        for (String preferred : new String[] {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+                "TLS_AES_128_GCM_SHA256"}) {
+            if (order.remove(preferred)) order.add(0, preferred);
+        }
+        return order.toArray(new String[0]);
+    }
+
     private Tls() {
     }
 

@@ -29,6 +29,10 @@ public final class Transport {
         if (endpoint.tls()) {
             SSLServerSocket s = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket();
             s.setEnabledProtocols(Tls.PROTOCOLS);
+            SSLParameters p = s.getSSLParameters();
+            p.setCipherSuites(Tls.cipherSuites(p.getCipherSuites()));
+            p.setUseCipherSuitesOrder(true);
+            s.setSSLParameters(p);
             server = s;
         } else {
             server = new ServerSocket();
@@ -50,6 +54,7 @@ public final class Transport {
             SSLSocket s = (SSLSocket) tls.context().getSocketFactory().createSocket(raw, peerName, endpoint.port(), true);
             SSLParameters p = s.getSSLParameters();
             p.setProtocols(Tls.PROTOCOLS);
+            p.setCipherSuites(Tls.cipherSuites(p.getCipherSuites()));
             if (Address.ipLiteral(peerName) == null) p.setServerNames(List.of(new SNIHostName(peerName)));
             if (tls.verifyHostname()) p.setEndpointIdentificationAlgorithm("HTTPS");
             s.setSSLParameters(p);

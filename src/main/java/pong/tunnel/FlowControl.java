@@ -8,31 +8,51 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The receiving half of flow control for one tunnel: how much each stream's peer may still send
- * (its credit), what sits unread, and when to grant more. Everything granted or buffered counts
- * against tunnel.buffer.max, so memory stays bounded however many apps stop reading.
+ * (its credit), what sits unread, and when to grant more. What we grant and what sits unread count
+ * against tunnel.buffer.max (the budget), so memory stays bounded however many apps stop reading.
  *
- * <p>Policy: a stream's window starts at tunnel.window; once its app has consumed a whole window
- * the window doubles (up to {@link TunnelSettings#maxWindow()}). All growth together may take at most
- * a quarter of the budget, so that the rest stays for the first windows of streams: with the defaults
- * about 1,500 streams whose apps never read can hold their windows and a new stream still gets one. More credit
- * is granted when half the window is free; a stream that cannot get credit because the budget is
- * spent waits in a queue and is served first when budget comes back.
+ * <p>Policy:
+ * <ul>
+ * <li>A stream we opened gets a first window of tunnel.window, or less when many streams are open: an
+ *     eighth of the budget shared by the open streams, at least {@link #MIN_WINDOW}. The sum over streams
+ *     opened one after another then grows only with the logarithm of their number: with the defaults,
+ *     10,000 quiet streams hold about 85 MiB of credit between them instead of starving each other.
+ * <li>A stream the peer opened starts with the initial window we announced; that credit is the peer's
+ *     to use without asking (0 open time), so it counts against the budget only once it arrives as data.
+ *     It is bounded by tunnel.max.streams x tunnel.window.
+ * <li>Once a stream's app has consumed a whole window, the window doubles (up to
+ *     {@link TunnelSettings#maxWindow()}); all growth together takes at most a quarter of the budget.
+ * <li>More credit is granted when half the window is free. A stream that cannot get credit because
+ *     the budget is spent waits in a queue and is served first when budget comes back.
+ * </ul>
  *
  * <p>Threading: any thread; one lock. Callers send the returned grants after the call, outside any lock.
  */
 final class FlowControl {
+    /** The smallest first window a stream we open gets, however many streams share the budget. */
+    static final int MIN_WINDOW = 4 * 1024;
+    /** First windows are sized from 1/BASE_SHARE of tunnel.buffer.max shared by the open streams. */
+    private static final int BASE_SHARE = 8;
+    /** Window growth may use 1/GROWTH_SHARE of tunnel.buffer.max. */
+    private static final int GROWTH_SHARE = 4;
+
     /** One stream's receive window. Guarded by the FlowControl lock. */
     static final class Window {
         final Stream stream;
+        private final long base;
         private long target;
-        private long credit;
+        /** Credit the peer has from our announcement, not counted against the budget. */
+        private long implicit;
+        /** Credit the peer has from our grants, counted against the budget. */
+        private long explicit;
         private long buffered;
         private long consumedSinceGrowth;
         private boolean closed;
 
-        private Window(Stream stream, long target) {
+        private Window(Stream stream, long base) {
             this.stream = stream;
-            this.target = target;
+            this.base = base;
+            this.target = base;
         }
     }
 
@@ -48,9 +68,7 @@ final class FlowControl {
     private final long maxWindow;
     private final long bufferMax;
     private final Set<Window> starved = new LinkedHashSet<>();
-    /** Window growth may use 1/GROWTH_SHARE of tunnel.buffer.max. */
-    private static final int GROWTH_SHARE = 4;
-
+    private int open;
     private long committed;
     private long grown;
     private long buffered;
@@ -64,16 +82,15 @@ final class FlowControl {
 
     /**
      * A new stream's window. A stream the peer opened starts with the announced initial credit
-     * (implicit, so data may follow the opening frame); one we opened starts with none.
+     * (so data may follow the opening frame); one we opened starts with none until {@link #firstGrant}.
      */
     Window open(Stream stream, boolean peerOpened) {
         lock.lock();
         try {
-            Window w = new Window(stream, initial);
-            if (peerOpened) {
-                w.credit = initial;
-                committed += initial;
-            }
+            open++;
+            long base = peerOpened ? initial : Math.min(initial, Math.max(MIN_WINDOW, bufferMax / BASE_SHARE / open));
+            Window w = new Window(stream, base);
+            if (peerOpened) w.implicit = initial;
             return w;
         } finally {
             lock.unlock();
@@ -94,12 +111,11 @@ final class FlowControl {
     void received(Window w, int n) {
         lock.lock();
         try {
-            if (n <= w.credit) {
-                w.credit -= n;
-            } else {
-                committed += n - w.credit;
-                w.credit = 0;
-            }
+            long fromImplicit = Math.min(n, w.implicit);
+            w.implicit -= fromImplicit;
+            long fromExplicit = Math.min(n - fromImplicit, w.explicit);
+            w.explicit -= fromExplicit;
+            committed += n - fromExplicit; // granted credit turning into unread bytes is already counted
             w.buffered += n;
             buffered += n;
             if (buffered > peakBuffered) peakBuffered = buffered;
@@ -137,9 +153,11 @@ final class FlowControl {
         try {
             if (w.closed) return List.of();
             w.closed = true;
-            committed -= w.credit;
-            w.credit = 0;
-            grown -= w.target - initial;
+            open--;
+            committed -= w.explicit;
+            w.explicit = 0;
+            w.implicit = 0;
+            grown -= w.target - w.base;
             starved.remove(w);
             List<Grant> grants = new ArrayList<>();
             if (grant) serveStarved(grants);
@@ -162,7 +180,7 @@ final class FlowControl {
     String describe(Window w) {
         lock.lock();
         try {
-            return "recv window " + w.target + " credit " + w.credit + " unread " + w.buffered + (starved.contains(w) ? " starved" : "")
+            return "recv window " + w.target + " credit " + (w.implicit + w.explicit) + " unread " + w.buffered + (starved.contains(w) ? " starved" : "")
                     + (w.closed ? " closed" : "");
         } finally {
             lock.unlock();
@@ -217,13 +235,13 @@ final class FlowControl {
     /** Credit to grant now: the free part of the window, once at least half is free (or when forced), within the budget. */
     private int grantFor(Window w, boolean force) {
         if (w.closed) return 0;
-        long want = w.target - w.credit - w.buffered;
+        long want = w.target - w.implicit - w.explicit - w.buffered;
         if (want <= 0) return 0;
         if (!force && want < w.target / 2) return 0;
         long g = Math.min(want, bufferMax - committed);
         if (g < want) starved.add(w);
         if (g <= 0) return 0;
-        w.credit += g;
+        w.explicit += g;
         committed += g;
         return (int) g;
     }

@@ -17,12 +17,16 @@ import pong.protocol.ErrorCode;
  * copies: one virtual thread reads the socket into the stream, the calling thread writes what the
  * stream receives into the socket. A finish becomes a half close of the socket and the other way round;
  * a reset aborts the socket (RST), so an app sees a broken transfer as broken, not as a clean end.
+ * A close from the peer is a half close too: the socket is closed once its other end closes (or after
+ * {@link #CLOSE_LINGER}), never while our last bytes may still be queued in the kernel.
  *
  * <p>Threading: {@link #run} blocks its caller (the stream's virtual thread) until both directions end.
  */
 public final class Relay {
     private static final System.Logger LOG = System.getLogger(Relay.class.getName());
     private static final int FIRST_READ = 8 * 1024;
+    /** How long a socket whose stream the peer ended may take to deliver our last bytes and be closed by its end. */
+    static final Duration CLOSE_LINGER = Duration.ofSeconds(60);
 
     private Relay() {
     }
@@ -37,6 +41,8 @@ public final class Relay {
         streamToSocket(stream, socket, idle);
         idle.downEnded();
         try {
+            // The peer ended the stream whole: the upward loop only waits for the socket's EOF (see streamToSocket).
+            if (stream.state().isDone() && !up.join(CLOSE_LINGER)) closeQuietly(socket);
             up.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -93,11 +99,11 @@ public final class Relay {
                     return;
                 }
             }
-            if (stream.state().isDone()) {
-                closeQuietly(socket);
-            } else {
-                socket.shutdownOutput();
-            }
+            // Half close even when the peer ended both directions: a socket closed while its last bytes
+            // are still queued is orphaned, and when the machine is over its TCP memory limit (tcp_mem)
+            // Linux aborts orphans with an RST, cutting the end off a download. The app's own close after
+            // our FIN (EOF in the upward loop) or CLOSE_LINGER ends the socket instead (see run).
+            socket.shutdownOutput();
         } catch (IOException e) {
             // reset: the reset action has aborted the socket already
             LOG.log(Level.TRACE, "{0}: stopped receiving: {1}", stream, e.getMessage());

@@ -268,12 +268,16 @@ public final class Stream {
 
     void onPeerReset(ErrorCode code, String reason) {
         String text = "reset by tunnel peer: " + code + (reason.isEmpty() ? "" : ", " + reason);
-        if (resetHere(new PongException(code, text)) != StreamState.RESET) tunnel.writer().reset(lane, null);
+        if (resetHere(new PongException(code, text)) == StreamState.RESET) return;
+        tunnel.writer().reset(lane, null);
+        LOG.log(Level.DEBUG, "{0} stream {1} reset by the peer: {2}{3}", tunnel, id, code, reason.isEmpty() ? "" : " " + reason);
     }
 
     /** The tunnel connection is gone: fail like a reset, nothing to send. */
     void onTunnelLost() {
-        resetHere(new PongException(ErrorCode.ERR_CONN_TIMEOUT, "tunnel connection lost"));
+        if (resetHere(new PongException(ErrorCode.ERR_CONN_TIMEOUT, "tunnel connection lost")) != StreamState.RESET) {
+            LOG.log(Level.DEBUG, "{0} stream {1} cut: tunnel connection lost", tunnel, id);
+        }
     }
 
     void onConnected() {

@@ -15,10 +15,14 @@ import pong.testing.TestPki;
 
 /**
  * The pong column: remote and local as two {@code java -jar target/pong.jar} processes on loopback,
- * TLS between them (the test certificate), {@code dst.deny=} because the origin is on 127.0.0.1.
+ * TLS between them (the test certificate), {@code dst.deny=} because the origin is on 127.0.0.1, and
+ * stream and connection caps raised to {@link #FANOUT_CAPACITY} for the fanout workload.
  * Extra JVM options for both come from the PONG_JAVA_OPTS environment variable.
  */
 final class PongProcesses implements ProxyUnderTest {
+    /** Streams and app connections the bench configures room for (fanout opens 10,000 at once). */
+    static final int FANOUT_CAPACITY = 12_000;
+
     private final Path jar;
     private final Path dir;
     private final List<String> javaOpts;
@@ -56,12 +60,16 @@ final class PongProcesses implements ProxyUnderTest {
         r.put("tls.keystore.password", TestPki.KEYSTORE_PASSWORD);
         r.put("clients", clientId.toString());
         r.put("dst.deny", "");
+        // The fanout workload holds 10,000 streams on one tunnel: above the default caps (1024), which are for everyday use.
+        r.put("tunnel.max.streams", String.valueOf(FANOUT_CAPACITY));
+        r.put("remote.max.pending.dials", String.valueOf(FANOUT_CAPACITY));
         Map<String, String> l = new LinkedHashMap<>();
         l.put("mode", "local");
         l.put("listen", "127.0.0.1:" + socksPort);
         l.put("remote", "tls://127.0.0.1:" + remotePort);
         l.put("client.id", clientId.toString());
         l.put("tls.trust", TestPki.certPem().toString());
+        l.put("local.max.connections", String.valueOf(FANOUT_CAPACITY));
         Path rLog = dir.resolve("remote-" + run + ".log");
         Path lLog = dir.resolve("local-" + run + ".log");
         remote = Processes.start(command(ProxyPair.writeProperties(dir.resolve("remote.properties"), r)), rLog);

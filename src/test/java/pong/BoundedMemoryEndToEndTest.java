@@ -26,7 +26,9 @@ class BoundedMemoryEndToEndTest {
     @Test
     void thousandStalledDownloadsStayWithinTheBufferCapAndTheTunnelStaysUsable() throws Exception {
         List<Socket> stalled = new ArrayList<>();
-        try (ProxyPair pair = ProxyPair.start(); Origin download = Origin.download()) {
+        // The origin's send buffers are fixed small so that 1,000 stalled downloads do not pin gigabytes of
+        // kernel memory (tcp_mem) on a shared machine; pong's own buffers are what this test is about.
+        try (ProxyPair pair = ProxyPair.start(); Origin download = Origin.download(64 * 1024)) {
             try {
                 for (int i = 0; i < STREAMS; i++) {
                     // A small receive buffer keeps the kernel from soaking up megabytes per stalled app.

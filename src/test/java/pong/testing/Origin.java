@@ -48,7 +48,13 @@ public final class Origin implements AutoCloseable {
      * {@link TestData#stream(long, long)} and closes.
      */
     public static Origin download() throws IOException {
+        return download(0);
+    }
+
+    /** Like {@link #download()}, with a fixed socket send buffer (0 leaves the kernel's autotuning). */
+    public static Origin download(int sendBuffer) throws IOException {
         return start(s -> {
+            if (sendBuffer > 0) s.setSendBufferSize(sendBuffer);
             java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
             long n = in.readLong();
             long seed = in.readLong();

@@ -30,6 +30,7 @@ import pong.tunnel.TunnelSettings;
 public final class LocalServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LocalServer.class.getName());
     private static final int APP_SEND_BUFFER = 256 * 1024;
+    private static final int HANDSHAKE_BUFFER = 1024;
     private static final int SOCKS4 = 0x04;
     private static final int SOCKS5 = 0x05;
 
@@ -175,7 +176,8 @@ public final class LocalServer implements AutoCloseable {
             // would grow it to tcp_wmem's maximum, 4 MiB here); on loopback 256 KiB still moves GB/s.
             app.setSendBufferSize(APP_SEND_BUFFER);
             app.setSoTimeout((int) config.handshakeTimeout().toMillis());
-            InputStream in = new BufferedInputStream(app.getInputStream(), 8192);
+            // Small: it serves the handshakes; relayed bytes bypass it (reads larger than the buffer go straight through).
+            InputStream in = new BufferedInputStream(app.getInputStream(), HANDSHAKE_BUFFER);
             in.mark(1);
             int first = in.read();
             if (first == SOCKS5) {

@@ -170,7 +170,7 @@ public final class RemoteServer implements AutoCloseable {
             try {
                 s = server.accept();
             } catch (IOException e) {
-                if (!closed) LOG.log(Level.ERROR, "accept failed, remote stops listening: {0}", e.getMessage());
+                if (!closed && !draining) LOG.log(Level.ERROR, "accept failed, remote stops listening: {0}", e.getMessage());
                 return;
             }
             rejections.flush();

@@ -45,6 +45,11 @@ final class FlowControl {
         private long implicit;
         /** Credit the peer has from our grants, counted against the budget. */
         private long explicit;
+        /**
+         * Bytes the peer sent beyond its credit: only before it saw our announcement, when it could not
+         * know the limit. Its books say it owes them, so grants pay this back before giving new credit.
+         */
+        private long debt;
         private long buffered;
         private long consumedSinceGrowth;
         private boolean closed;
@@ -115,6 +120,7 @@ final class FlowControl {
             w.implicit -= fromImplicit;
             long fromExplicit = Math.min(n - fromImplicit, w.explicit);
             w.explicit -= fromExplicit;
+            w.debt += n - fromImplicit - fromExplicit;
             committed += n - fromExplicit; // granted credit turning into unread bytes is already counted
             w.buffered += n;
             buffered += n;
@@ -157,6 +163,7 @@ final class FlowControl {
             committed -= w.explicit;
             w.explicit = 0;
             w.implicit = 0;
+            w.debt = 0;
             grown -= w.target - w.base;
             starved.remove(w);
             List<Grant> grants = new ArrayList<>();
@@ -235,14 +242,16 @@ final class FlowControl {
     /** Credit to grant now: the free part of the window, once at least half is free (or when forced), within the budget. */
     private int grantFor(Window w, boolean force) {
         if (w.closed) return 0;
-        long want = w.target - w.implicit - w.explicit - w.buffered;
+        long want = w.target - w.implicit - w.explicit - w.buffered + w.debt;
         if (want <= 0) return 0;
         if (!force && want < w.target / 2) return 0;
-        long g = Math.min(want, bufferMax - committed);
+        long repay = Math.min(want, w.debt); // cancels what the peer owes: no new bytes to hold
+        long g = repay + Math.min(want - repay, bufferMax - committed);
         if (g < want) starved.add(w);
         if (g <= 0) return 0;
-        w.explicit += g;
-        committed += g;
+        w.debt -= repay;
+        w.explicit += g - repay;
+        committed += g - repay;
         return (int) g;
     }
 }

@@ -24,7 +24,8 @@ import pong.protocol.ErrorCode;
  */
 public final class Relay {
     private static final System.Logger LOG = System.getLogger(Relay.class.getName());
-    private static final int FIRST_READ = 8 * 1024;
+    /** Small first: ten thousand quiet streams cost little; a read that fills the buffer doubles it. */
+    private static final int FIRST_READ = 1024;
     /** How long a socket whose stream the peer ended may take to deliver our last bytes and be closed by its end. */
     static final Duration CLOSE_LINGER = Duration.ofSeconds(60);
 

@@ -33,7 +33,13 @@ public record TunnelSettings(
     /** A busy stream's window doubles up to this multiple of tunnel.window. */
     public static final int MAX_WINDOW_FACTOR = 64;
 
-    public static final TunnelSettings DEFAULTS = new TunnelSettings(256 * 1024, 32 * 1024, true,
+    /**
+     * Data payload we send at most: header and payload fill exactly two full TLS records (2 x 16 KiB), so
+     * a bulk frame never leaves a few-byte record (and a syscall) behind it; well under pong-go's 57,344.
+     */
+    public static final int MAX_DATA_PAYLOAD = 2 * 16 * 1024 - pong.protocol.Frame.HEADER_LENGTH;
+
+    public static final TunnelSettings DEFAULTS = new TunnelSettings(256 * 1024, MAX_DATA_PAYLOAD, true,
             DEFAULT_WINDOW, DEFAULT_BUFFER_MAX, Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofMinutes(5),
             1024, Duration.ofMinutes(10));
 

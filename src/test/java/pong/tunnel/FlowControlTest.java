@@ -103,4 +103,35 @@ class FlowControlTest {
             assertTrue(f.committed() <= BUDGET, "committed " + f.committed() + " at step " + step);
         }
     }
+
+    @Test
+    void aPeerThatSendsWhateverCreditItHasNeverRunsDryWhileTheAppReads() {
+        for (boolean peerOpened : new boolean[] {true, false}) {
+            FlowControl f = new FlowControl(TunnelSettings.DEFAULTS);
+            FlowControl.Window w = f.open(null, peerOpened);
+            long credit = peerOpened ? TunnelSettings.DEFAULT_WINDOW : f.firstGrant(w);
+            int[] chunks = {1024, 2048, 4096, 8192, 16384, 32761, 32761, 7, 32761};
+            long moved = 0;
+            for (int i = 0; i < 2000; i++) {
+                int n = (int) Math.min(chunks[i % chunks.length], credit);
+                assertTrue(n > 0, "the sender ran out of credit after " + moved + " bytes (opened by peer: " + peerOpened + ")");
+                f.received(w, n);
+                credit -= n;
+                moved += n;
+                for (FlowControl.Grant g : f.consumed(w, n, true)) credit += g.increment();
+            }
+        }
+    }
+
+    @Test
+    void bytesSentBeforeTheAnnouncementArrivedAreGrantedBackSoTheSenderIsNotLeftOwing() {
+        FlowControl f = new FlowControl(TunnelSettings.DEFAULTS);
+        FlowControl.Window w = f.open(null, true);
+        // The peer sent 200 KiB before it saw our 64 KiB initial window; its books now say 64 - 200 KiB.
+        long early = 200 * 1024;
+        f.received(w, (int) early);
+        long credit = TunnelSettings.DEFAULT_WINDOW - early;
+        for (FlowControl.Grant g : f.consumed(w, (int) early, true)) credit += g.increment();
+        assertTrue(credit >= TunnelSettings.DEFAULT_WINDOW, "the sender has a whole window again (credit " + credit + ")");
+    }
 }

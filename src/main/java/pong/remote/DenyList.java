@@ -87,11 +87,35 @@ public final class DenyList {
         return ports.contains(port);
     }
 
+    /**
+     * True when the address, or the IPv4 address an IPv6 one carries (IPv4-mapped ::ffff:a.b.c.d, NAT64
+     * 64:ff9b::a.b.c.d, 6to4 2002:aabb:ccdd::), falls in a denied range: a gateway would deliver those
+     * to the IPv4 address inside.
+     */
     public boolean denies(InetAddress address) {
         byte[] ip = address.getAddress();
-        if (ip.length == 16 && isV4Mapped(ip)) ip = java.util.Arrays.copyOfRange(ip, 12, 16);
+        if (matches(ip)) return true;
+        byte[] inner = embeddedIpv4(ip);
+        return inner != null && matches(inner);
+    }
+
+    private boolean matches(byte[] ip) {
         for (Cidr c : ranges) if (c.contains(ip)) return true;
         return false;
+    }
+
+    private static byte[] embeddedIpv4(byte[] ip) {
+        if (ip.length != 16) return null;
+        if (isV4Mapped(ip) || isNat64(ip)) return java.util.Arrays.copyOfRange(ip, 12, 16);
+        if (ip[0] == 0x20 && ip[1] == 0x02) return java.util.Arrays.copyOfRange(ip, 2, 6); // 6to4, 2002::/16
+        return null;
+    }
+
+    /** The well-known NAT64 prefix 64:ff9b::/96 (RFC 6052). */
+    private static boolean isNat64(byte[] ip) {
+        if (ip[0] != 0 || ip[1] != 0x64 || ip[2] != (byte) 0xff || ip[3] != (byte) 0x9b) return false;
+        for (int i = 4; i < 12; i++) if (ip[i] != 0) return false;
+        return true;
     }
 
     private static boolean isV4Mapped(byte[] ip) {

@@ -52,6 +52,16 @@ class DenyListTest {
     }
 
     @Test
+    void nat64And6to4AddressesAreJudgedByTheIpv4AddressTheyCarry() throws Exception {
+        DenyList d = DenyList.parse("private");
+        assertTrue(d.denies(v6("0064ff9b00000000000000007f000001")), "64:ff9b::127.0.0.1");
+        assertTrue(d.denies(v6("0064ff9b00000000000000000a000001")), "64:ff9b::10.0.0.1");
+        assertFalse(d.denies(v6("0064ff9b000000000000000008080808")), "64:ff9b::8.8.8.8");
+        assertTrue(d.denies(v6("2002c0a8000100000000000000000001")), "2002:c0a8:0001:: (6to4 of 192.168.0.1)");
+        assertFalse(d.denies(v6("20020808080800000000000000000001")), "2002:0808:0808:: (6to4 of 8.8.8.8)");
+    }
+
+    @Test
     void cidrPrefixesMatchBitExact() throws Exception {
         DenyList d = DenyList.parse("203.0.113.0/25, 2001:db8::/33, 198.51.100.7");
         assertTrue(d.denies(ip("203.0.113.0")));

@@ -28,6 +28,7 @@ import pong.testing.ProxyPair;
 import pong.testing.ResourceProbe;
 import pong.testing.Socks5Client;
 import pong.testing.TestData;
+import pong.transport.Sockets;
 
 /**
  * Seeded fuzzing of both tunnel ends, in this JVM: 10,000 inputs against remote's listener and 2,000
@@ -253,13 +254,7 @@ class HostileTunnelInputIsSurvivedEndToEndTest {
         }
 
         void closeAll() {
-            for (Socket s : open.keySet()) {
-                try {
-                    s.close();
-                } catch (IOException ignored) {
-                    // closing
-                }
-            }
+            for (Socket s : open.keySet()) Sockets.closeQuietly(s);
         }
 
         @Override

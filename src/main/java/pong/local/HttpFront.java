@@ -17,6 +17,7 @@ import pong.protocol.PongException;
 import pong.tunnel.Relay;
 import pong.tunnel.Stream;
 import pong.tunnel.StreamState;
+import pong.transport.Sockets;
 
 /**
  * HTTP proxy towards apps. {@code CONNECT host:port} becomes a connect stream with the raw bytes
@@ -180,11 +181,11 @@ final class HttpFront {
             if (!originKeepsAlive) up.release();
             return keep;
         } catch (HttpError e) {
-            if (responded) abort(app);
+            if (responded) Sockets.abort(app);
             else refuse(app, in, appOut, e);
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "app {0}: {1} {2} failed: {3}", app.getRemoteSocketAddress(), method, target.address(), e.getMessage());
-            if (responded) abort(app);
+            if (responded) Sockets.abort(app);
             else refuse(app, in, appOut, gatewayError(target.address(), e));
         }
         return false;
@@ -282,15 +283,6 @@ final class HttpFront {
             while (drained < MAX_DRAIN && (n = in.read(sink)) > 0) drained += n;
         } catch (IOException ignored) {
             // the app went away: nothing more to tell it
-        }
-    }
-
-    private static void abort(Socket app) {
-        try {
-            app.setSoLinger(true, 0);
-            app.close();
-        } catch (IOException ignored) {
-            // already closed
         }
     }
 }

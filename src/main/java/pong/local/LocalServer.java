@@ -19,7 +19,7 @@ import pong.config.LocalConfig;
 import pong.logging.RateLimitedLog;
 import pong.transport.Tls;
 import pong.transport.Transport;
-import pong.tunnel.TunnelSettings;
+import pong.transport.Sockets;
 
 /**
  * Local's listen port: accepts app connections and tells the proxy protocols apart by their first byte:
@@ -104,13 +104,9 @@ public final class LocalServer implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        try {
-            if (server != null) server.close();
-        } catch (IOException ignored) {
-            // closing
-        }
+        Sockets.closeQuietly(server);
         connector.close();
-        for (Socket s : apps) closeQuietly(s);
+        for (Socket s : apps) Sockets.closeQuietly(s);
         refusals.flushAll();
     }
 
@@ -122,11 +118,7 @@ public final class LocalServer implements AutoCloseable {
      */
     public int shutdown(Duration grace) {
         closed = true;
-        try {
-            if (server != null) server.close();
-        } catch (IOException ignored) {
-            // closing
-        }
+        Sockets.closeQuietly(server);
         int cut = pong.GracePeriod.await(LOG, "local", "app connections", apps::size, grace);
         close();
         return cut;
@@ -147,7 +139,7 @@ public final class LocalServer implements AutoCloseable {
                 refused.incrementAndGet();
                 refusals.record(s.getInetAddress().getHostAddress(),
                         "app connection refused: local.max.connections=" + config.maxConnections() + " are open");
-                closeQuietly(s);
+                Sockets.closeQuietly(s);
                 continue;
             }
             apps.add(s);
@@ -161,13 +153,6 @@ public final class LocalServer implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // nothing left to do
-        }
-    }
 
     private void serve(Socket app) {
         try (app) {

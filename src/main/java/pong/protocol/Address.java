@@ -81,10 +81,6 @@ public record Address(String host, int port) {
         return b.toByteArray();
     }
 
-    /** True for an IPv4 or IPv6 literal, false for a name. */
-    public boolean isLiteral() {
-        return ipv4(host) != null || ipv6(host) != null;
-    }
 
     /** The bytes of an IPv4 or IPv6 literal (4 or 16), or null for anything else; never looks a name up. */
     public static byte[] ipLiteral(String s) {

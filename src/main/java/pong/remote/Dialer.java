@@ -14,6 +14,7 @@ import java.util.List;
 import pong.protocol.Address;
 import pong.protocol.ErrorCode;
 import pong.protocol.PongException;
+import pong.transport.Sockets;
 
 /**
  * Opens remote's connections to destinations: resolves the name, refuses what dst.deny forbids, tries
@@ -44,7 +45,7 @@ public final class Dialer {
                 s.connect(new InetSocketAddress(ip, target.port()), (int) left);
                 return s;
             } catch (IOException e) {
-                closeQuietly(s);
+                Sockets.closeQuietly(s);
                 last = classify(target, e);
             }
         }
@@ -84,11 +85,4 @@ public final class Dialer {
         return new PongException(ErrorCode.ERR_NET, what);
     }
 
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // failed socket
-        }
-    }
 }

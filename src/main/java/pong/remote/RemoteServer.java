@@ -31,6 +31,7 @@ import pong.transport.Transport;
 import pong.tunnel.Relay;
 import pong.tunnel.Stream;
 import pong.tunnel.Tunnel;
+import pong.transport.Sockets;
 
 /**
  * Remote's listener: takes tunnel connections, checks the connection header within the header
@@ -135,12 +136,8 @@ public final class RemoteServer implements AutoCloseable {
     public void close() {
         closed = true;
         draining = true;
-        try {
-            if (server != null) server.close();
-        } catch (IOException ignored) {
-            // closing
-        }
-        for (Socket s : handshaking) closeQuietly(s);
+        Sockets.closeQuietly(server);
+        for (Socket s : handshaking) Sockets.closeQuietly(s);
         for (Tunnel t : tunnels) t.close();
         rejections.flushAll();
         overload.flushAll();
@@ -154,11 +151,7 @@ public final class RemoteServer implements AutoCloseable {
      */
     public int shutdown(Duration grace) {
         draining = true;
-        try {
-            if (server != null) server.close();
-        } catch (IOException ignored) {
-            // closing
-        }
+        Sockets.closeQuietly(server);
         int cut = pong.GracePeriod.await(LOG, "remote", "streams", this::activeStreams, grace);
         close();
         return cut;
@@ -176,7 +169,7 @@ public final class RemoteServer implements AutoCloseable {
             rejections.flush();
             overload.flush();
             handshaking.add(s);
-            if (closed) closeQuietly(s);
+            if (closed) Sockets.closeQuietly(s);
             Thread.ofVirtual().name("remote handshake " + s.getRemoteSocketAddress()).start(() -> handshake(s));
         }
     }
@@ -228,7 +221,7 @@ public final class RemoteServer implements AutoCloseable {
             rejections.record(source, "tunnel handshake failed: " + e.getMessage());
         } finally {
             handshaking.remove(s);
-            if (!handedOver) closeQuietly(s);
+            if (!handedOver) Sockets.closeQuietly(s);
         }
     }
 
@@ -247,13 +240,6 @@ public final class RemoteServer implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // nothing left to do
-        }
-    }
 
     /** Compares against every allowed id without stopping early, so timing tells nothing about which bytes matched. */
     private boolean knownClient(ConnectionHeader header) {
@@ -307,11 +293,7 @@ public final class RemoteServer implements AutoCloseable {
                 Relay.run(stream, dst, dst.getInputStream());
             } catch (IOException e) {
                 stream.reset(ErrorCode.ERR, e.getMessage());
-                try {
-                    dst.close();
-                } catch (IOException ignored) {
-                    // already failing
-                }
+                Sockets.closeQuietly(dst);
             }
         });
     }

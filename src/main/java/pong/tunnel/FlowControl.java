@@ -143,7 +143,11 @@ final class FlowControl {
                 w.target += add;
                 w.consumedSinceGrowth = 0;
             }
-            List<Grant> grants = new ArrayList<>(1);
+            if (starved.isEmpty()) { // the common case, once per chunk an app takes: no list to build
+                int g = grantFor(w, false);
+                return g > 0 ? List.of(new Grant(w, g)) : List.of();
+            }
+            List<Grant> grants = new ArrayList<>();
             serveStarved(grants); // streams that waited for budget come before this one takes more
             int g = grantFor(w, false);
             if (g > 0) grants.add(new Grant(w, g));

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import pong.protocol.ErrorCode;
+import pong.transport.Sockets;
 
 /**
  * Joins a stream to a TCP socket (the app's on local, the destination's on remote) with plain blocking
@@ -37,18 +38,18 @@ public final class Relay {
      */
     public static void run(Stream stream, Socket socket, InputStream in) {
         IdleWatch idle = new IdleWatch(stream.tunnel().settings().streamIdleTimeout());
-        stream.onReset(() -> abort(socket));
+        stream.onReset(() -> Sockets.abort(socket));
         Thread up = Thread.ofVirtual().name(stream + " up").start(() -> socketToStream(stream, socket, in, idle));
         streamToSocket(stream, socket, idle);
         idle.downEnded();
         try {
             // The peer ended the stream whole: the upward loop only waits for the socket's EOF (see streamToSocket).
-            if (stream.state().isDone() && !up.join(CLOSE_LINGER)) closeQuietly(socket);
+            if (stream.state().isDone() && !up.join(CLOSE_LINGER)) Sockets.closeQuietly(socket);
             up.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        closeQuietly(socket);
+        Sockets.closeQuietly(socket);
     }
 
     private static void socketToStream(Stream stream, Socket socket, InputStream in, IdleWatch idle) {
@@ -162,23 +163,6 @@ public final class Relay {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    private static void abort(Socket socket) {
-        try {
-            socket.setSoLinger(true, 0);
-        } catch (IOException ignored) {
-            // already closed
-        }
-        closeQuietly(socket);
-    }
-
-    private static void closeQuietly(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // nothing left to do
         }
     }
 }

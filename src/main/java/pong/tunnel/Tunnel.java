@@ -22,6 +22,7 @@ import pong.protocol.FrameWriter;
 import pong.protocol.PongException;
 import pong.protocol.ProtocolException;
 import pong.protocol.Settings;
+import pong.transport.Sockets;
 
 /**
  * One tunnel connection and the streams it carries; the same class serves both halves. A reader
@@ -453,11 +454,7 @@ public final class Tunnel implements AutoCloseable {
             openLock.unlock();
         }
         writer.close();
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
+        Sockets.closeQuietly(socket);
         cut = List.copyOf(streams.values());
         for (Stream s : cut) s.onTunnelLost();
         streams.clear();

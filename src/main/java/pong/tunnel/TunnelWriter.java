@@ -207,15 +207,6 @@ final class TunnelWriter {
         }
     }
 
-    /** Bytes queued in all lanes, for tests and metrics. */
-    int queuedBytes() {
-        lock.lock();
-        try {
-            return totalBytes;
-        } finally {
-            lock.unlock();
-        }
-    }
 
     /** The writer loop; returns when closed, throws when the connection fails. */
     void run() throws IOException, InterruptedException {

@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import pong.transport.Sockets;
 
 /**
  * A TCP forwarder on 127.0.0.1 that can freeze: the connections it carries then stay open but no
@@ -69,22 +70,14 @@ public final class FreezableProxy implements AutoCloseable {
             }
             to.shutdownOutput();
         } catch (IOException | InterruptedException e) {
-            closeQuietly(from);
-            closeQuietly(to);
-        }
-    }
-
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // closing
+            Sockets.closeQuietly(from);
+            Sockets.closeQuietly(to);
         }
     }
 
     @Override
     public void close() throws IOException {
         server.close();
-        for (Socket s : sockets) closeQuietly(s);
+        for (Socket s : sockets) Sockets.closeQuietly(s);
     }
 }

@@ -3,7 +3,6 @@ package pong.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +16,7 @@ import pong.protocol.Frame;
 import pong.protocol.FrameType;
 import pong.transport.Endpoint;
 import pong.transport.Tls;
+import pong.transport.Sockets;
 import pong.transport.Transport;
 
 /**
@@ -31,16 +31,15 @@ import pong.transport.Transport;
  * destinations inline: pong-go has no flow control either); one virtual thread per stream reads its destination.
  */
 public final class GoRemotePeer implements AutoCloseable {
-    private final ServerSocket server;
+    private final Origin listener;
     private final List<RawTunnel> tunnels = new CopyOnWriteArrayList<>();
     private final List<ConnectionHeader> headers = new CopyOnWriteArrayList<>();
     private final List<String> crashes = new CopyOnWriteArrayList<>();
     private final AtomicInteger finishesAnswered = new AtomicInteger();
 
     private GoRemotePeer() throws Exception {
-        server = Transport.listen(new Endpoint(true, "127.0.0.1", 0),
-                Tls.server(TestPki.keystore(), TestPki.KEYSTORE_PASSWORD.toCharArray()));
-        Thread.ofVirtual().name("go-remote accept").start(this::acceptLoop);
+        listener = Origin.serve(Transport.listen(new Endpoint(true, "127.0.0.1", 0),
+                Tls.server(TestPki.keystore(), TestPki.KEYSTORE_PASSWORD.toCharArray())), this::serve);
     }
 
     public static GoRemotePeer start() throws Exception {
@@ -49,7 +48,7 @@ public final class GoRemotePeer implements AutoCloseable {
 
     /** The value for local's {@code remote} key. */
     public String endpoint() {
-        return "tls://127.0.0.1:" + server.getLocalPort();
+        return "tls://127.0.0.1:" + listener.port();
     }
 
     public int connections() {
@@ -74,18 +73,6 @@ public final class GoRemotePeer implements AutoCloseable {
         return tunnels.stream().flatMap(t -> t.received().stream()).toList();
     }
 
-    private void acceptLoop() {
-        while (!server.isClosed()) {
-            Socket s;
-            try {
-                s = server.accept();
-            } catch (IOException e) {
-                return;
-            }
-            Thread.ofVirtual().name("go-remote conn").start(() -> serve(s));
-        }
-    }
-
     private void serve(Socket s) {
         Map<Integer, Socket> streams = new ConcurrentHashMap<>();
         try (RawTunnel t = new RawTunnel(s)) {
@@ -98,7 +85,7 @@ public final class GoRemotePeer implements AutoCloseable {
         } catch (IOException e) {
             // connection over
         } finally {
-            for (Socket dst : streams.values()) closeQuietly(dst);
+            for (Socket dst : streams.values()) Sockets.closeQuietly(dst);
         }
     }
 
@@ -119,7 +106,7 @@ public final class GoRemotePeer implements AutoCloseable {
         FrameType type = f.frameType();
         if (type == null) {
             if (streams.remove(id, dst)) {
-                closeQuietly(dst);
+                Sockets.closeQuietly(dst);
                 t.send(PongGo.rst(id, PongGo.RST_UNKNOWN_COMMAND));
             }
             return true;
@@ -135,14 +122,14 @@ public final class GoRemotePeer implements AutoCloseable {
             case FINISH -> {
                 // no half close in pong-go: a finish ends the stream, answered with its "timeout" rst
                 if (streams.remove(id, dst)) {
-                    closeQuietly(dst);
+                    Sockets.closeQuietly(dst);
                     finishesAnswered.incrementAndGet();
                     t.send(PongGo.rst(id, PongGo.RST_TIMEOUT));
                 }
             }
             case CLOSE, RST -> {
                 streams.remove(id, dst);
-                closeQuietly(dst);
+                Sockets.closeQuietly(dst);
             }
             default -> { }
         }
@@ -154,7 +141,7 @@ public final class GoRemotePeer implements AutoCloseable {
         try {
             dst.connect(new InetSocketAddress(target.host(), target.port()), 5000);
         } catch (IOException e) {
-            closeQuietly(dst);
+            Sockets.closeQuietly(dst);
             t.send(PongGo.rst(id, (byte) 5));
             return;
         }
@@ -169,22 +156,14 @@ public final class GoRemotePeer implements AutoCloseable {
             } catch (IOException e) {
                 // stream ended from the tunnel side, or the tunnel is gone
             } finally {
-                closeQuietly(dst);
+                Sockets.closeQuietly(dst);
             }
         });
     }
 
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // closing
-        }
-    }
-
     @Override
     public void close() throws IOException {
-        server.close();
+        listener.close();
         for (RawTunnel t : tunnels) t.close();
     }
 }

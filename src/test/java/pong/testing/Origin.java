@@ -1,7 +1,6 @@
 package pong.testing;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -9,6 +8,7 @@ import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import pong.transport.Sockets;
 
 /**
  * A destination server on 127.0.0.1 for tests: each accepted connection runs the handler on its own
@@ -25,14 +25,19 @@ public final class Origin implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger accepted = new AtomicInteger();
 
-    private Origin(Handler handler) throws IOException {
+    private Origin(ServerSocket server, Handler handler) {
         this.handler = handler;
-        this.server = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress());
+        this.server = server;
         Thread.ofVirtual().name("origin accept").start(this::acceptLoop);
     }
 
     public static Origin start(Handler handler) throws IOException {
-        return new Origin(handler);
+        return serve(new ServerSocket(0, 1024, InetAddress.getLoopbackAddress()), handler);
+    }
+
+    /** Runs the handler for every connection this listening socket accepts (a TLS one, say); closing closes it. */
+    public static Origin serve(ServerSocket server, Handler handler) {
+        return new Origin(server, handler);
     }
 
     /** Echoes every byte back; half-closes its output when the client half-closes. */
@@ -113,21 +118,8 @@ public final class Origin implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // closing
-        }
-        for (Socket s : open) {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // closing
-            }
-        }
+        Sockets.closeQuietly(server);
+        for (Socket s : open) Sockets.closeQuietly(s);
     }
 
-    static void drain(InputStream in) throws IOException {
-        in.transferTo(OutputStream.nullOutputStream());
-    }
 }

@@ -68,7 +68,8 @@ public record LocalConfig(
         boolean confirm = c.bool("socks.confirm", false);
         int maxConnections = c.integer("local.max.connections", Limits.DEFAULT_LOCAL_MAX_CONNECTIONS, 1, 1_000_000);
         Limits limits = Limits.forLocal(c);
-        TunnelSettings tunnel = c.tunnelSettings(true).withLimits(limits.maxStreams(), limits.streamIdleTimeout());
+        TunnelSettings tunnel = c.tunnelSettings(true).withLimits(limits.maxStreams(), limits.streamIdleTimeout())
+                .withConnectConfirm(confirm);
         return new LocalConfig(listen, remote, id, trust, pin, insecure, sni, connect, handshake, users, udpIdle, confirm,
                 maxConnections, limits, tunnel);
     }

@@ -14,6 +14,12 @@ public final class Settings {
     public static final int KEY_EXTENSIONS = 0x0001;
     /** Send credit (u32) the peer starts with on every stream the peer opens. */
     public static final int KEY_INITIAL_WINDOW = 0x0002;
+    /**
+     * Whether the announcer wants {@code connected} frames for the streams it opens: one byte, 1 yes,
+     * 0 no. Absent means yes. Local says no unless socks.confirm is on: an unused confirmation costs a
+     * TLS record and a wake-up of its reader for every stream opened.
+     */
+    public static final int KEY_CONNECT_CONFIRM = 0x0003;
 
     public static final int EXTENSIONS_VERSION = 1;
 
@@ -28,6 +34,13 @@ public final class Settings {
         m.put(KEY_EXTENSIONS, new byte[] {EXTENSIONS_VERSION});
         m.put(KEY_INITIAL_WINDOW, ByteBuffer.allocate(4).putInt(initialWindow).array());
         return new Settings(m);
+    }
+
+    /** Local's announcement: also says whether it wants connect confirmations. */
+    public static Settings announce(int initialWindow, boolean connectConfirm) {
+        Settings s = announce(initialWindow);
+        s.entries.put(KEY_CONNECT_CONFIRM, new byte[] {(byte) (connectConfirm ? 1 : 0)});
+        return s;
     }
 
     /** @throws ProtocolException when an entry runs past the payload */
@@ -58,6 +71,12 @@ public final class Settings {
     public int extensionsVersion() {
         byte[] v = entries.get(KEY_EXTENSIONS);
         return v == null || v.length < 1 ? 0 : v[0] & 0xff;
+    }
+
+    /** False only when the peer said it wants no {@code connected} frames. */
+    public boolean wantsConnectConfirm() {
+        byte[] v = entries.get(KEY_CONNECT_CONFIRM);
+        return v == null || v.length != 1 || v[0] != 0;
     }
 
     /** The announced initial window, or the fallback when absent or malformed. */

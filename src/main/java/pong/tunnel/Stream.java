@@ -200,9 +200,9 @@ public final class Stream {
         }
     }
 
-    /** Remote's side of connect confirmation: tells the peer the destination is connected (only to peers that take it). */
+    /** Remote's side of connect confirmation: tells the peer the destination is connected (only to peers that want it). */
     public void confirmConnected() throws IOException {
-        if (tunnel.peerHasExtensions()) tunnel.writer().send(lane, new Frame(id, FrameType.CONNECTED));
+        if (tunnel.peerWantsConnected()) tunnel.writer().send(lane, new Frame(id, FrameType.CONNECTED));
     }
 
     /** Aborts the stream: sends rst with this code (and the reason, to peers that take text) and fails local readers and writers. */

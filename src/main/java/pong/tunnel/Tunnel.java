@@ -63,6 +63,7 @@ public final class Tunnel implements AutoCloseable {
     private final AtomicLong streamsOpened = new AtomicLong();
     private final java.util.concurrent.CountDownLatch peerSettingsSeen = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean peerExtensions;
+    private volatile boolean peerWantsConnected;
     private volatile int peerWindow;
     private volatile long lastReceived = System.nanoTime();
     private volatile Consumer<Tunnel> onClosed = t -> { };
@@ -115,9 +116,16 @@ public final class Tunnel implements AutoCloseable {
             nextId += 2;
             streams.put(stream.id(), stream);
             streamsOpened.incrementAndGet();
-            // Queued under the lock so that ids reach the wire in ascending order.
-            writer.send(stream.lane, new Frame(stream.id(), type, target.encode()));
-            if (peerExtensions) startFlow(stream);
+            // Queued under the lock so that ids reach the wire in ascending order. The first credit grant
+            // travels with the opening frame: one record, one wake-up of the peer's reader.
+            Frame opening = new Frame(stream.id(), type, target.encode());
+            Frame grant = null;
+            if (peerExtensions) {
+                stream.addCredit(peerWindow);
+                int g = flow.firstGrant(stream.window);
+                if (g > 0) grant = windowFrame(stream.id(), g);
+            }
+            writer.send(stream.lane, opening, grant);
             return stream;
         } finally {
             openLock.unlock();
@@ -166,6 +174,11 @@ public final class Tunnel implements AutoCloseable {
     /** True once the peer announced our extensions (flow control, ping, connect confirmation). */
     public boolean peerHasExtensions() {
         return peerExtensions;
+    }
+
+    /** True when the peer announced our extensions and did not decline connect confirmations. */
+    public boolean peerWantsConnected() {
+        return peerExtensions && peerWantsConnected;
     }
 
     /** Waits up to the timeout for the peer's announcement; false for a peer that sent none (a legacy peer). */
@@ -228,7 +241,9 @@ public final class Tunnel implements AutoCloseable {
 
     private void announce() {
         try {
-            writer.sendUrgent(new Frame(Frame.CONNECTION_STREAM, FrameType.SET, Settings.announce(settings.window()).encode()));
+            Settings ours = side == Side.LOCAL ? Settings.announce(settings.window(), settings.connectConfirm())
+                    : Settings.announce(settings.window());
+            writer.sendUrgent(new Frame(Frame.CONNECTION_STREAM, FrameType.SET, ours.encode()));
         } catch (IOException e) {
             // the tunnel is closing; nothing to announce to
         }
@@ -241,6 +256,7 @@ public final class Tunnel implements AutoCloseable {
         openLock.lock();
         try {
             peerWindow = peer.initialWindow(0);
+            peerWantsConnected = peer.wantsConnectConfirm();
             peerExtensions = true;
             if (side == Side.REMOTE) announce();
             // Streams opened before the announcement: their send credit and our first grant start now.

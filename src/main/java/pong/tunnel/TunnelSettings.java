@@ -15,6 +15,7 @@ import java.time.Duration;
  * @param idleTimeout       remote closes a tunnel with no streams that received nothing for this long; zero disables
  * @param maxStreams        streams the peer may have open on this tunnel at once; an opening frame past it gets rst 1
  * @param streamIdleTimeout a relayed stream with no bytes either way for this long is reset; zero means never
+ * @param connectConfirm    local: asks remote for {@code connected} frames (socks.confirm); remote ignores it
  */
 public record TunnelSettings(
         int streamBuffer,
@@ -26,7 +27,8 @@ public record TunnelSettings(
         Duration pingTimeout,
         Duration idleTimeout,
         int maxStreams,
-        Duration streamIdleTimeout) {
+        Duration streamIdleTimeout,
+        boolean connectConfirm) {
 
     public static final int DEFAULT_WINDOW = 64 * 1024;
     public static final long DEFAULT_BUFFER_MAX = 128L * 1024 * 1024;
@@ -41,31 +43,36 @@ public record TunnelSettings(
 
     public static final TunnelSettings DEFAULTS = new TunnelSettings(256 * 1024, MAX_DATA_PAYLOAD, true,
             DEFAULT_WINDOW, DEFAULT_BUFFER_MAX, Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofMinutes(5),
-            1024, Duration.ofMinutes(10));
+            1024, Duration.ofMinutes(10), false);
 
     public TunnelSettings withExtensions(boolean on) {
         return new TunnelSettings(streamBuffer, maxFramePayload, on, window, bufferMax, pingInterval, pingTimeout, idleTimeout,
-                maxStreams, streamIdleTimeout);
+                maxStreams, streamIdleTimeout, connectConfirm);
     }
 
     public TunnelSettings withFlow(int window, long bufferMax) {
         return new TunnelSettings(streamBuffer, maxFramePayload, extensions, window, bufferMax, pingInterval, pingTimeout,
-                idleTimeout, maxStreams, streamIdleTimeout);
+                idleTimeout, maxStreams, streamIdleTimeout, connectConfirm);
     }
 
     public TunnelSettings withPing(Duration interval, Duration timeout) {
         return new TunnelSettings(streamBuffer, maxFramePayload, extensions, window, bufferMax, interval, timeout, idleTimeout,
-                maxStreams, streamIdleTimeout);
+                maxStreams, streamIdleTimeout, connectConfirm);
     }
 
     public TunnelSettings withIdleTimeout(Duration idle) {
         return new TunnelSettings(streamBuffer, maxFramePayload, extensions, window, bufferMax, pingInterval, pingTimeout, idle,
-                maxStreams, streamIdleTimeout);
+                maxStreams, streamIdleTimeout, connectConfirm);
     }
 
     public TunnelSettings withLimits(int maxStreams, Duration streamIdleTimeout) {
         return new TunnelSettings(streamBuffer, maxFramePayload, extensions, window, bufferMax, pingInterval, pingTimeout,
-                idleTimeout, maxStreams, streamIdleTimeout);
+                idleTimeout, maxStreams, streamIdleTimeout, connectConfirm);
+    }
+
+    public TunnelSettings withConnectConfirm(boolean on) {
+        return new TunnelSettings(streamBuffer, maxFramePayload, extensions, window, bufferMax, pingInterval, pingTimeout,
+                idleTimeout, maxStreams, streamIdleTimeout, on);
     }
 
     /** The largest a busy stream's window may grow. */

@@ -82,16 +82,26 @@ final class TunnelWriter {
 
     /** Queues a frame of a stream, waiting while its lane (or the whole writer) is full. */
     void send(Lane lane, Frame frame) throws IOException {
+        send(lane, frame, null);
+    }
+
+    /**
+     * Queues two frames of a stream back to back (an opening frame and its first credit grant); when
+     * written through they leave in one flush, so in one TLS record and one segment. {@code second} may be null.
+     */
+    void send(Lane lane, Frame first, Frame second) throws IOException {
+        int length = first.length() + (second == null ? 0 : second.length());
         lock.lock();
         try {
             while (!closed && !lane.closed && lane.bytes > 0
-                    && (lane.bytes + frame.length() > LANE_LIMIT || totalBytes + frame.length() > TOTAL_LIMIT)) {
+                    && (lane.bytes + length > LANE_LIMIT || totalBytes + length > TOTAL_LIMIT)) {
                 lane.space.await();
             }
             if (closed) throw new IOException("tunnel closed");
             if (lane.closed) throw new IOException("stream reset");
             if (!urgent.isEmpty() || !ready.isEmpty() || !socket.tryLock()) {
-                enqueue(lane, frame);
+                enqueue(lane, first);
+                if (second != null) enqueue(lane, second);
                 return;
             }
         } catch (InterruptedException e) {
@@ -100,15 +110,17 @@ final class TunnelWriter {
         } finally {
             lock.unlock();
         }
-        writeThrough(frame);
+        writeThrough(first, second);
     }
 
-    /** Writes one frame on the calling thread, which holds the socket; frames queued meanwhile go to the writer thread. */
-    private void writeThrough(Frame frame) throws IOException {
+    /** Writes frames on the calling thread, which holds the socket; frames queued meanwhile go to the writer thread. */
+    private void writeThrough(Frame first, Frame second) throws IOException {
         try {
-            if (observer != null) observer.queued(frame);
-            out.write(frame);
-            if (observer != null) observer.written(frame);
+            for (Frame frame : second == null ? new Frame[] {first} : new Frame[] {first, second}) {
+                if (observer != null) observer.queued(frame);
+                out.write(frame);
+                if (observer != null) observer.written(frame);
+            }
             out.flush();
         } catch (IOException e) {
             onFailure.accept(e);

@@ -35,6 +35,12 @@ class LocalConfigProxyKeysTest {
     }
 
     @Test
+    void socksConfirmDecidesWhetherTheTunnelAsksForConnectConfirmations() throws Exception {
+        assertFalse(parse(null, null).tunnel().connectConfirm());
+        assertTrue(parse("socks.confirm", "true").tunnel().connectConfirm());
+    }
+
+    @Test
     void usersAreSplitAtTheFirstColon() throws Exception {
         assertEquals(Map.of("alice", "s3cret", "bob", "a:b"), parse("socks.users", "alice:s3cret, bob:a:b").socksUsers());
     }

@@ -2,7 +2,9 @@ package pong.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
@@ -15,6 +17,20 @@ class SettingsTest {
     void theAnnouncementFrameMatchesTheDocumentedBytes() {
         Frame f = new Frame(Frame.CONNECTION_STREAM, FrameType.SET, Settings.announce(64 * 1024).encode());
         assertArrayEquals(HEX.parseHex("0014" + "00000000" + "06" + "000100" + "0101" + "00020004" + "00010000"), FrameWriter.encode(f));
+    }
+
+    @Test
+    void localsAnnouncementAlsoSaysWhetherItWantsConnectConfirmations() {
+        Frame f = new Frame(Frame.CONNECTION_STREAM, FrameType.SET, Settings.announce(64 * 1024, false).encode());
+        assertArrayEquals(HEX.parseHex("0019" + "00000000" + "06" + "000100" + "0101" + "00020004" + "00010000" + "00030001" + "00"),
+                FrameWriter.encode(f));
+    }
+
+    @Test
+    void connectConfirmationsAreWantedUnlessDeclined() throws Exception {
+        assertFalse(Settings.decode(Settings.announce(1024, false).encode()).wantsConnectConfirm());
+        assertTrue(Settings.decode(Settings.announce(1024, true).encode()).wantsConnectConfirm());
+        assertTrue(Settings.decode(Settings.announce(1024).encode()).wantsConnectConfirm()); // older announcements: as before
     }
 
     @Test

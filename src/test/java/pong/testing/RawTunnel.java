@@ -117,7 +117,7 @@ public final class RawTunnel implements AutoCloseable {
         return ErrorCode.of(rst.payload()[0] & 0xff);
     }
 
-    /** Collects the data of a stream until its finish, close or rst; other streams' frames are recorded and skipped. */
+    /** Collects the data of a stream until its finish, close or rst; other streams' frames, and this one's window and connected frames, are recorded and skipped. */
     public byte[] readStreamData(int streamId, int expected, Duration timeout) throws IOException {
         java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -126,6 +126,7 @@ public final class RawTunnel implements AutoCloseable {
             Frame f = read(Duration.ofMillis(left));
             if (f == null) break;
             if (f.streamId() != streamId) continue;
+            if (f.type() == FrameType.WINDOW.code || f.type() == FrameType.CONNECTED.code) continue; // credit and confirmation, not the end
             if (f.type() != FrameType.DATA.code) break;
             b.writeBytes(f.payload());
         }

@@ -7,7 +7,7 @@
 #   ./run.sh test [..]  mvn -B test [..]               (exit code = mvn's)
 #   ./run.sh bench [--quick] [REGEX..]
 #                       build bench/ and run the JMH suite (a few minutes), print a table
-#   ./run.sh bench system [--quick] [--only direct,pong,ssh] [--workloads ..]
+#   ./run.sh bench system [--quick] [--only direct,pong,ssh,floor-vt,floor-pt] [--workloads ..]
 #                       whole-system bench: direct vs pong vs ssh -D through SOCKS5;
 #                       prints a Markdown table, saves bench/RESULTS.md (--quick:
 #                       bench/RESULTS-quick.md); installs openssh-server if missing

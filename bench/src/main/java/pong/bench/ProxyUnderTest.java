@@ -12,6 +12,15 @@ import java.net.Socket;
 interface ProxyUnderTest extends AutoCloseable {
     String name();
 
+    /** False for workloads this column cannot run meaningfully; its cells stay empty. */
+    default boolean supports(String workload) {
+        return true;
+    }
+
+    /** Told which workload the next {@link #start} is for. */
+    default void workload(String name) {
+    }
+
     /** Starts the proxy's processes for one workload; returns when it accepts SOCKS5 connections. */
     void start() throws IOException, InterruptedException;
 

@@ -16,7 +16,11 @@ final class ResultTable {
             from when each was due, so time a stream spends blocked counts in full; "done during stall" is how many \
             of them finished before the stalled client gave up (it closes when the rounds are done or at the cap). \
             Peak RSS is VmHWM from /proc: pong = local + remote processes, ssh -D = ssh + sshd's per-connection \
-            processes; each proxy is restarted for every workload.
+            processes; each proxy is restarted for every workload. floor-vt and floor-pt are two bare relay \
+            processes in a row with TLS between them, set up as pong sets it up, copying with 64 KiB buffers on \
+            virtual (vt) or platform (pt) threads: no SOCKS, no frames, no multiplexing. They show what any \
+            two-process TLS relay gets on this machine and JDK. For open the hop between them is plain TCP (a \
+            TLS handshake per connection would be no floor); fanout and head-of-line need a multiplexer.
             """;
 
     private record Metric(String key, String label, String format) {

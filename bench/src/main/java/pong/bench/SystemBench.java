@@ -22,7 +22,10 @@ import java.util.concurrent.TimeUnit;
  * one Markdown table with ratios to direct, which it also saves (default bench/RESULTS.md, or
  * bench/RESULTS-quick.md with --quick).
  *
- * <p>Options: {@code --quick} (small sizes, a smoke run), {@code --only direct,pong,ssh},
+ * <p>The floor columns ({@link RelayChain}: two bare TLS relay processes on virtual or platform threads)
+ * run the data-path workloads and open, to show what any two-process relay gets on this machine.
+ *
+ * <p>Options: {@code --quick} (small sizes, a smoke run), {@code --only direct,pong,ssh,floor-vt,floor-pt},
  * {@code --workloads bulk1,bulk16,upload,rr,open,fanout,hol}, {@code --out FILE}, {@code --root DIR}
  * (the project, for target/pong.jar; default "."), {@code --skip-ssh REASON}, {@code --command TEXT}
  * (recorded as the command), {@code --note TEXT} (recorded with the table), {@code --keep} (keep the temp
@@ -44,7 +47,7 @@ public final class SystemBench {
         Workloads.Sizes sizes = quick ? Workloads.Sizes.quick() : Workloads.Sizes.full();
         Path root = Path.of(opt.getOrDefault("root", ".")).toAbsolutePath().normalize();
         Path out = Path.of(opt.getOrDefault("out", root.resolve(quick ? "bench/RESULTS-quick.md" : "bench/RESULTS.md").toString()));
-        List<String> only = List.of(opt.getOrDefault("only", "direct,pong,ssh").split(","));
+        List<String> only = List.of(opt.getOrDefault("only", "direct,pong,ssh,floor-vt,floor-pt").split(","));
         List<String> workloads = List.of(opt.getOrDefault("workloads", String.join(",", ALL_WORKLOADS)).split(","));
         for (String w : workloads) {
             if (!ALL_WORKLOADS.contains(w)) throw new IllegalArgumentException("unknown workload " + w + "; known: " + ALL_WORKLOADS);
@@ -74,19 +77,29 @@ public final class SystemBench {
             }
             if (why != null) notes.add("ssh -D column skipped: " + why);
         }
+        Process origin = startOrigin(tmp);
+        int originPort;
+        try {
+            originPort = originPort(origin);
+        } catch (IOException e) {
+            Processes.stop(origin);
+            throw e;
+        }
+        for (String threads : List.of("vt", "pt")) {
+            if (only.contains("floor-" + threads)) columns.add(new RelayChain(threads, Files.createDirectories(tmp.resolve("floor-" + threads)), originPort));
+        }
         notes.forEach(n -> System.out.println("system bench: " + n));
         System.out.println("system bench: " + (quick ? "quick sizes" : "full sizes") + ", columns " + columns.stream().map(ProxyUnderTest::name).toList()
                 + ", work folder " + tmp);
 
         Map<String, Map<String, Outcome>> results = new LinkedHashMap<>();
         long started = System.nanoTime();
-        Process origin = startOrigin(tmp);
         try {
-            int originPort = originPort(origin);
             for (String w : workloads) {
                 Map<String, Outcome> row = new LinkedHashMap<>();
                 results.put(w, row);
                 for (ProxyUnderTest p : columns) {
+                    if (!p.supports(w)) continue;
                     System.out.printf(Locale.ROOT, "system bench: %-7s via %-7s ... ", w, p.name());
                     System.out.flush();
                     Outcome o = runOne(w, p, new Workloads(p, originPort, sizes));
@@ -131,6 +144,7 @@ public final class SystemBench {
         String failure = null;
         long rss = -1;
         try {
+            p.workload(workload);
             p.start();
             try {
                 w.warmUp();

@@ -29,13 +29,13 @@ final class Workloads {
     /** Sizes of one run; {@link #quick()} for a smoke run. */
     record Sizes(long bulk1, int bulk16Streams, long bulk16Each, long upload, int roundTrips, int opens,
                  int fanoutStreams, int fanoutRounds, int holRounds, int holIntervalMillis, int holStallMaxSeconds,
-                 int readTimeoutSeconds, int fanoutSeconds, long warmupBytes) {
+                 int readTimeoutSeconds, int fanoutSeconds, long warmupBytes, int warmupRoundTrips, int warmupOpens) {
         static Sizes full() {
-            return new Sizes(1L << 30, 16, 64L << 20, 512L << 20, 2000, 500, 10_000, 10, 200, 10, 10, 60, 240, 128L << 20);
+            return new Sizes(1L << 30, 16, 64L << 20, 512L << 20, 2000, 500, 10_000, 10, 200, 10, 10, 60, 240, 128L << 20, 2000, 1000);
         }
 
         static Sizes quick() {
-            return new Sizes(64L << 20, 16, 4L << 20, 32L << 20, 200, 50, 1000, 10, 100, 10, 5, 30, 90, 32L << 20);
+            return new Sizes(64L << 20, 16, 4L << 20, 32L << 20, 200, 50, 1000, 10, 100, 10, 5, 30, 90, 32L << 20, 200, 50);
         }
     }
 
@@ -67,16 +67,19 @@ final class Workloads {
     }
 
     /**
-     * Unrecorded traffic before each measured workload (a download, round trips, a few opens), so JVM
-     * proxies are measured after their JIT warm-up as a long-running proxy would be; run for every column.
+     * Unrecorded traffic before each measured workload (a download, round trips, opens), so JVM proxies
+     * are measured after their JIT warm-up as a long-running proxy would be; run for every column. The
+     * opens are many because the open path is long: after only 20, C2 was still compiling it during
+     * the measured opens (a quarter of the remote's CPU samples, perf, 2026-11-26).
      */
     void warmUp() throws Exception {
         download(1, sizes.warmupBytes());
         try (Socket s = open()) {
             Echo echo = new Echo(s);
-            for (int i = 0; i < 500; i++) echo.roundTrip();
+            for (int i = 0; i < sizes.warmupRoundTrips(); i++) echo.roundTrip();
         }
-        for (int i = 0; i < 20; i++) {
+        if (!proxy.supports("open")) return;
+        for (int i = 0; i < sizes.warmupOpens(); i++) {
             try (Socket s = open()) {
                 new Echo(s).roundTrip();
             }

@@ -79,14 +79,13 @@ final class HttpFront {
     }
 
     /** Serves one app connection; {@code in} still holds the request's first byte. */
-    void serve(Socket app, InputStream in) throws IOException {
+    void serve(Socket app, HandshakeInput in) throws IOException {
         OutputStream appOut = new BufferedOutputStream(app.getOutputStream(), 16 * 1024);
         Upstream up = null;
         try {
             boolean first = true;
             while (true) {
-                if (!first) app.setSoTimeout((int) KEEP_ALIVE_IDLE.toMillis());
-                first = false;
+                if (!first && !awaitNextRequest(app, in)) return;
                 HttpHead req;
                 String method;
                 String version;
@@ -101,6 +100,12 @@ final class HttpFront {
                     }
                     method = line[0];
                     version = line[2];
+                    // The head is in: the body, and the response, may take as long as they take, but
+                    // each read of the body still waits at most the handshake timeout (first request)
+                    // or the keep-alive idle time (later ones).
+                    in.finished();
+                    app.setSoTimeout((int) (first ? in.timeout() : KEEP_ALIVE_IDLE).toMillis());
+                    first = false;
                     checkCredentials(req);
                     if (method.equals("CONNECT")) {
                         Address destination = HttpTarget.authority(line[1], -1);
@@ -214,7 +219,7 @@ final class HttpFront {
         }
     }
 
-    private void tunnel(Socket app, InputStream in, OutputStream appOut, Address destination) throws IOException {
+    private void tunnel(Socket app, HandshakeInput in, OutputStream appOut, Address destination) throws IOException {
         Stream stream;
         try {
             stream = connector.open(FrameType.CONNECT, destination);
@@ -226,6 +231,20 @@ final class HttpFront {
         appOut.flush();
         app.setSoTimeout(0);
         Relay.run(stream, app, in);
+    }
+
+    /**
+     * Between requests on a kept-alive connection: waits up to {@link #KEEP_ALIVE_IDLE} for the next
+     * request's first byte, then gives its head the handshake timeout as a whole. False when the app
+     * closed the connection instead.
+     */
+    private static boolean awaitNextRequest(Socket app, HandshakeInput in) throws IOException {
+        app.setSoTimeout((int) KEEP_ALIVE_IDLE.toMillis());
+        in.mark(1);
+        if (in.read() < 0) return false;
+        in.reset();
+        in.restart();
+        return true;
     }
 
     private void checkCredentials(HttpHead req) throws HttpError {

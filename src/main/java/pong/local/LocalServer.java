@@ -160,9 +160,9 @@ public final class LocalServer implements AutoCloseable {
             // A fixed send buffer bounds the kernel memory an app that stops reading can pin (autotuning
             // would grow it to tcp_wmem's maximum, 4 MiB here); on loopback 256 KiB still moves GB/s.
             app.setSendBufferSize(APP_SEND_BUFFER);
-            app.setSoTimeout((int) config.handshakeTimeout().toMillis());
             // Small: it serves the handshakes; relayed bytes bypass it (reads larger than the buffer go straight through).
-            InputStream in = new BufferedInputStream(app.getInputStream(), HANDSHAKE_BUFFER);
+            HandshakeInput in = new HandshakeInput(new BufferedInputStream(app.getInputStream(), HANDSHAKE_BUFFER), app,
+                    config.handshakeTimeout());
             in.mark(1);
             int first = in.read();
             if (first == SOCKS5) {

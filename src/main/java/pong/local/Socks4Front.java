@@ -38,7 +38,7 @@ final class Socks4Front {
     }
 
     /** Serves one app connection whose first byte (the version, 4) has already been read from {@code in}. */
-    void serve(Socket app, InputStream in) throws IOException {
+    void serve(Socket app, HandshakeInput in) throws IOException {
         DataInputStream d = new DataInputStream(in);
         OutputStream out = app.getOutputStream();
         int cmd = d.readUnsignedByte();
@@ -73,7 +73,7 @@ final class Socks4Front {
             return;
         }
         reply(out, GRANTED);
-        app.setSoTimeout(0);
+        in.finished();
         Relay.run(stream, app, in);
     }
 

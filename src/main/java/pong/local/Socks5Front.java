@@ -57,7 +57,7 @@ final class Socks5Front {
     }
 
     /** Serves one app connection whose first byte (the version, 5) has already been read from {@code in}. */
-    void serve(Socket app, InputStream in) throws IOException {
+    void serve(Socket app, HandshakeInput in) throws IOException {
         DataInputStream d = new DataInputStream(in);
         OutputStream out = app.getOutputStream();
         int nMethods = d.readUnsignedByte();
@@ -92,7 +92,7 @@ final class Socks5Front {
         }
     }
 
-    private void connect(Socket app, InputStream in, OutputStream out, Address target) throws IOException {
+    private void connect(Socket app, HandshakeInput in, OutputStream out, Address target) throws IOException {
         Stream stream;
         try {
             stream = connector.open(FrameType.CONNECT, target);
@@ -103,7 +103,7 @@ final class Socks5Front {
         }
         if (confirm != null && !confirmed(stream, out, target)) return;
         reply(out, REPLY_SUCCEEDED);
-        app.setSoTimeout(0);
+        in.finished();
         Relay.run(stream, app, in);
     }
 

@@ -65,7 +65,7 @@ final class UdpAssociation {
      *
      * @param requested where the app says it will send from; 0.0.0.0:0 (or any zero port) when it does not know
      */
-    static void serve(Socket control, InputStream in, Address requested, TunnelConnector connector, Settings settings) throws IOException {
+    static void serve(Socket control, HandshakeInput in, Address requested, TunnelConnector connector, Settings settings) throws IOException {
         OutputStream out = control.getOutputStream();
         DatagramSocket udp;
         try {
@@ -83,7 +83,7 @@ final class UdpAssociation {
             Socks5Front.reply(out, Socks5Front.REPLY_SUCCEEDED,
                     new Address(udp.getLocalAddress().getHostAddress(), udp.getLocalPort()).encode());
             association.start();
-            control.setSoTimeout(0);
+            in.finished();
             // The association lives as long as its control connection; anything the app sends on it is ignored.
             in.transferTo(OutputStream.nullOutputStream());
         } catch (IOException e) {

@@ -16,8 +16,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import javax.net.ssl.SSLContext;
 import pong.config.RemoteConfig;
 import pong.logging.RateLimitedLog;
@@ -37,8 +39,9 @@ import pong.transport.Sockets;
  * Remote's listener: takes tunnel connections, checks the connection header within the header
  * timeout, and serves each stream the client opens by dialing its destination on the stream's own
  * virtual thread. Enforces the limits of docs/limits.md (tunnels per client, dials in progress; the
- * stream cap is the tunnel's). Threading: one accept thread, one virtual thread per connection during its
- * handshake, then the tunnel's own threads; {@link #shutdown} and {@link #close} from any thread.
+ * stream cap is the tunnel's). Threading: one accept thread, one thread that closes connections past
+ * their header deadline, one virtual thread per connection during its handshake, then the tunnel's own
+ * threads; {@link #shutdown} and {@link #close} from any thread.
  */
 public final class RemoteServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RemoteServer.class.getName());
@@ -47,7 +50,8 @@ public final class RemoteServer implements AutoCloseable {
     private final Dialer dialer;
     private final List<byte[]> clients;
     private final Set<Tunnel> tunnels = ConcurrentHashMap.newKeySet();
-    private final Set<Socket> handshaking = ConcurrentHashMap.newKeySet();
+    /** Connections before their tunnel starts, with the System.nanoTime() by which the header must be in. */
+    private final Map<Socket, Long> handshaking = new ConcurrentHashMap<>();
     private final Map<UUID, Integer> tunnelsPerClient = new HashMap<>(); // guarded by itself
     private final AtomicInteger pendingDials = new AtomicInteger();
     private final AtomicLong tunnelsAccepted = new AtomicLong();
@@ -76,6 +80,7 @@ public final class RemoteServer implements AutoCloseable {
         }
         server = Transport.listen(config.listen(), tls);
         Thread.ofPlatform().name("remote accept").daemon(false).start(this::acceptLoop);
+        Thread.ofVirtual().name("remote header deadlines").start(this::headerDeadlineLoop);
         LOG.log(Level.INFO, "remote listening on {0} ({1} client ids, dst.deny={2})",
                 config.listen().toString().replaceFirst(":\\d+$", ":" + port()), clients.size(), config.deny());
         return this;
@@ -137,7 +142,7 @@ public final class RemoteServer implements AutoCloseable {
         closed = true;
         draining = true;
         Sockets.closeQuietly(server);
-        for (Socket s : handshaking) Sockets.closeQuietly(s);
+        for (Socket s : handshaking.keySet()) Sockets.closeQuietly(s);
         for (Tunnel t : tunnels) t.close();
         rejections.flushAll();
         overload.flushAll();
@@ -168,7 +173,7 @@ public final class RemoteServer implements AutoCloseable {
             }
             rejections.flush();
             overload.flush();
-            handshaking.add(s);
+            handshaking.put(s, System.nanoTime() + config.headerTimeout().toNanos());
             if (closed) Sockets.closeQuietly(s);
             Thread.ofVirtual().name("remote handshake " + s.getRemoteSocketAddress()).start(() -> handshake(s));
         }
@@ -183,6 +188,7 @@ public final class RemoteServer implements AutoCloseable {
             s.setKeepAlive(true);
             s.setSoTimeout((int) config.headerTimeout().toMillis());
             ConnectionHeader header = ConnectionHeader.read(s.getInputStream());
+            handshaking.remove(s); // the header is in: the deadline sweeper must not close it any more
             if (header.version() != ConnectionHeader.VERSION || !knownClient(header)) {
                 // What a closed port would give: no byte back, whatever came; logged once a minute per address.
                 rejections.record(source, "rejected tunnel: "
@@ -213,15 +219,32 @@ public final class RemoteServer implements AutoCloseable {
             });
             if (closed) tunnel.close();
             LOG.log(Level.INFO, "tunnel from {0} for client {1}", peer, client);
-        } catch (EOFException | SocketTimeoutException e) {
-            // scanners, health checks and slow clients: expected, so counted per address rather than logged each time
-            rejections.record(source, e instanceof EOFException ? "closed before sending a whole connection header"
-                    : "no connection header within header.timeout=" + config.headerTimeout().toMillis() + " ms");
         } catch (IOException e) {
-            rejections.record(source, "tunnel handshake failed: " + e.getMessage());
+            // scanners, health checks and slow clients: expected, so counted per address rather than logged each time
+            Long deadline = handshaking.get(s);
+            boolean late = e instanceof SocketTimeoutException || (deadline != null && System.nanoTime() - deadline >= 0);
+            rejections.record(source, late ? "no connection header within header.timeout=" + config.headerTimeout().toMillis() + " ms"
+                    : e instanceof EOFException ? "closed before sending a whole connection header"
+                    : "tunnel handshake failed: " + e.getMessage());
         } finally {
             handshaking.remove(s);
             if (!handedOver) Sockets.closeQuietly(s);
+        }
+    }
+
+    /**
+     * header.timeout bounds the whole way to a tunnel (TLS handshake and the 17-byte header), not each
+     * read: the socket's read timeout alone let a client that trickles a byte at a time hold a
+     * connection for hours. Closes every connection whose deadline passed; its handshake thread then fails.
+     */
+    private void headerDeadlineLoop() {
+        long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(TimeUnit.SECONDS.toNanos(1), config.headerTimeout().toNanos() / 4));
+        while (!closed) {
+            LockSupport.parkNanos(tick);
+            long now = System.nanoTime();
+            handshaking.forEach((s, deadline) -> {
+                if (now - deadline >= 0) Sockets.closeQuietly(s);
+            });
         }
     }
 

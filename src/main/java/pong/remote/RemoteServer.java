@@ -39,9 +39,8 @@ import pong.transport.Sockets;
  * Remote's listener: takes tunnel connections, checks the connection header within the header
  * timeout, and serves each stream the client opens by dialing its destination on the stream's own
  * virtual thread. Enforces the limits of docs/limits.md (tunnels per client, dials in progress; the
- * stream cap is the tunnel's). Threading: one accept thread, one thread that closes connections past
- * their header deadline, one virtual thread per connection during its handshake, then the tunnel's own
- * threads; {@link #shutdown} and {@link #close} from any thread.
+ * stream cap is the tunnel's). Threading: one accept thread, one sweeper (header deadlines, log
+ * counts), one virtual thread per connection during its handshake, then the tunnel's own threads; {@link #shutdown} and {@link #close} from any thread.
  */
 public final class RemoteServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RemoteServer.class.getName());
@@ -80,7 +79,7 @@ public final class RemoteServer implements AutoCloseable {
         }
         server = Transport.listen(config.listen(), tls);
         Thread.ofPlatform().name("remote accept").daemon(false).start(this::acceptLoop);
-        Thread.ofVirtual().name("remote header deadlines").start(this::headerDeadlineLoop);
+        Thread.ofVirtual().name("remote sweeper").start(this::sweepLoop);
         LOG.log(Level.INFO, "remote listening on {0} ({1} client ids, dst.deny={2})",
                 config.listen().toString().replaceFirst(":\\d+$", ":" + port()), clients.size(), config.deny());
         return this;
@@ -171,8 +170,6 @@ public final class RemoteServer implements AutoCloseable {
                 if (!closed && !draining) LOG.log(Level.ERROR, "accept failed, remote stops listening: {0}", e.getMessage());
                 return;
             }
-            rejections.flush();
-            overload.flush();
             handshaking.put(s, System.nanoTime() + config.headerTimeout().toNanos());
             if (closed) Sockets.closeQuietly(s);
             Thread.ofVirtual().name("remote handshake " + s.getRemoteSocketAddress()).start(() -> handshake(s));
@@ -233,11 +230,13 @@ public final class RemoteServer implements AutoCloseable {
     }
 
     /**
-     * header.timeout bounds the whole way to a tunnel (TLS handshake and the 17-byte header), not each
-     * read: the socket's read timeout alone let a client that trickles a byte at a time hold a
-     * connection for hours. Closes every connection whose deadline passed; its handshake thread then fails.
+     * Every tick: closes connections past their header deadline (header.timeout bounds the whole way
+     * to a tunnel, TLS handshake and 17-byte header, not each read: the socket's read timeout alone let
+     * a client that trickles a byte at a time hold a connection for hours; its handshake thread then
+     * fails), and writes the per-minute counts of rejections whose minute is over, so they appear on
+     * time even when nothing else happens.
      */
-    private void headerDeadlineLoop() {
+    private void sweepLoop() {
         long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(TimeUnit.SECONDS.toNanos(1), config.headerTimeout().toNanos() / 4));
         while (!closed) {
             LockSupport.parkNanos(tick);
@@ -245,6 +244,8 @@ public final class RemoteServer implements AutoCloseable {
             handshaking.forEach((s, deadline) -> {
                 if (now - deadline >= 0) Sockets.closeQuietly(s);
             });
+            rejections.flush();
+            overload.flush();
         }
     }
 

@@ -19,7 +19,8 @@ import java.time.Duration;
 final class HandshakeInput extends FilterInputStream {
     private final Socket socket;
     private final long timeoutNanos;
-    private long deadline; // System.nanoTime() value, or 0 when no handshake is being read
+    private boolean reading; // a handshake is being read: reads are bounded by the deadline
+    private long deadline; // System.nanoTime() by which it must be complete
 
     HandshakeInput(InputStream in, Socket socket, Duration timeout) {
         super(in);
@@ -31,12 +32,12 @@ final class HandshakeInput extends FilterInputStream {
     /** A new handshake starts now (the next request head on a kept-alive HTTP connection). */
     void restart() {
         deadline = System.nanoTime() + timeoutNanos;
-        if (deadline == 0) deadline = 1;
+        reading = true;
     }
 
     /** The handshake is complete: no deadline, and no read timeout until the next reader sets its own. */
     void finished() throws IOException {
-        deadline = 0;
+        reading = false;
         socket.setSoTimeout(0);
     }
 
@@ -64,7 +65,7 @@ final class HandshakeInput extends FilterInputStream {
 
     /** Sets the socket's read timeout to what is left of the handshake; fails once nothing is left. */
     private void arm() throws IOException {
-        if (deadline == 0) return;
+        if (!reading) return;
         long left = deadline - System.nanoTime();
         if (left <= 0) throw new SocketTimeoutException("handshake not complete within " + timeout().toMillis() + " ms");
         socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, (left + 999_999) / 1_000_000)));

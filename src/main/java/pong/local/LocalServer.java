@@ -3,7 +3,6 @@ package pong.local;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.net.ServerSocket;
 import java.net.Socket;

@@ -118,14 +118,7 @@ public final class Tunnel implements AutoCloseable {
             streamsOpened.incrementAndGet();
             // Queued under the lock so that ids reach the wire in ascending order. The first credit grant
             // travels with the opening frame: one record, one wake-up of the peer's reader.
-            Frame opening = new Frame(stream.id(), type, target.encode());
-            Frame grant = null;
-            if (peerExtensions) {
-                stream.addCredit(peerWindow);
-                int g = flow.firstGrant(stream.window);
-                if (g > 0) grant = windowFrame(stream.id(), g);
-            }
-            writer.send(stream.lane, opening, grant);
+            writer.send(stream.lane, new Frame(stream.id(), type, target.encode()), peerExtensions ? startFlow(stream) : null);
             return stream;
         } finally {
             openLock.unlock();
@@ -260,7 +253,12 @@ public final class Tunnel implements AutoCloseable {
             peerExtensions = true;
             if (side == Side.REMOTE) announce();
             // Streams opened before the announcement: their send credit and our first grant start now.
-            if (side == Side.LOCAL) for (Stream s : streams.values()) startFlow(s);
+            if (side == Side.LOCAL) {
+                for (Stream s : streams.values()) {
+                    Frame grant = startFlow(s);
+                    if (grant != null) writer.sendAfterOpen(s.lane, grant);
+                }
+            }
         } finally {
             openLock.unlock();
         }
@@ -268,11 +266,14 @@ public final class Tunnel implements AutoCloseable {
         LOG.log(Level.DEBUG, "{0}: peer speaks pong extensions v{1}, initial window {2}", this, peer.extensionsVersion(), peerWindow);
     }
 
-    /** For a stream we opened: the peer's initial credit applies, and we grant the first window right behind the opening frame. */
-    private void startFlow(Stream stream) throws IOException {
+    /**
+     * For a stream we opened: the peer's initial credit applies, and the first window we grant (null
+     * when the budget is spent) is to go right behind the opening frame.
+     */
+    private Frame startFlow(Stream stream) {
         stream.addCredit(peerWindow);
         int g = flow.firstGrant(stream.window);
-        if (g > 0) writer.sendAfterOpen(stream.lane, windowFrame(stream.id(), g));
+        return g > 0 ? windowFrame(stream.id(), g) : null;
     }
 
     private void sendGrants(List<FlowControl.Grant> grants) {

@@ -116,11 +116,8 @@ final class TunnelWriter {
     /** Writes frames on the calling thread, which holds the socket; frames queued meanwhile go to the writer thread. */
     private void writeThrough(Frame first, Frame second) throws IOException {
         try {
-            for (Frame frame : second == null ? new Frame[] {first} : new Frame[] {first, second}) {
-                if (observer != null) observer.queued(frame);
-                out.write(frame);
-                if (observer != null) observer.written(frame);
-            }
+            writeOne(first);
+            if (second != null) writeOne(second);
             out.flush();
         } catch (IOException e) {
             onFailure.accept(e);
@@ -128,6 +125,12 @@ final class TunnelWriter {
         } finally {
             socket.unlock();
         }
+    }
+
+    private void writeOne(Frame frame) throws IOException {
+        if (observer != null) observer.queued(frame);
+        out.write(frame);
+        if (observer != null) observer.written(frame);
     }
 
     /** Queues the last frame of a stream (finish or close) and closes the lane behind it. */

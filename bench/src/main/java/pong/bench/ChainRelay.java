@@ -35,7 +35,8 @@ public final class ChainRelay {
         int target = Integer.parseInt(args[2]);
         Thread.Builder threads = args[3].equals("vt") ? Thread.ofVirtual() : Thread.ofPlatform().daemon();
         boolean tls = args.length < 5 || args[4].equals("tls");
-        Transport.ClientTls clientTls = new Transport.ClientTls(Tls.client(TestPki.certPem()), null, false);
+        // Only the front dials over TLS; the back dials the origin in plain TCP.
+        Transport.ClientTls clientTls = front && tls ? new Transport.ClientTls(Tls.client(TestPki.certPem()), null, false) : null;
         boolean tlsIn = !front && tls;
         try (ServerSocket server = Transport.listen(new Endpoint(tlsIn, "127.0.0.1", listen),
                 tlsIn ? Tls.server(TestPki.keystore(), TestPki.KEYSTORE_PASSWORD.toCharArray()) : null)) {

@@ -9,6 +9,7 @@ import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import pong.config.Config;
 import pong.config.ConfigException;
 import pong.config.LocalConfig;
@@ -30,7 +31,23 @@ public final class RunCommand {
 
     /** Starts the half and waits for a signal; returns only when start-up failed (a stop exits the JVM with 0). */
     public static int run(Path file) throws InterruptedException {
-        Runnable shutdown;
+        AtomicReference<Runnable> shutdown = new AtomicReference<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        // SIGTERM/SIGINT are handled before the JVM starts shutting down, so that the graceful stop can
+        // still log (JUL closes its handlers in its own shutdown hook) and the exit status is 0, not 128+signal.
+        // Installed before the half starts: a signal right after the listener opened must not kill it with 143.
+        SignalHandler graceful = sig -> Thread.ofPlatform().name("shutdown").start(() -> {
+            try {
+                Runnable stop = shutdown.get();
+                if (stop != null) stop.run();
+            } catch (RuntimeException e) {
+                System.err.println("pong: error during shutdown: " + e);
+            }
+            stopped.countDown();
+            System.exit(ExitCodes.OK);
+        });
+        Signal.handle(new Signal("TERM"), graceful);
+        Signal.handle(new Signal("INT"), graceful);
         try {
             Object config = Config.parse(file);
             LOG.log(Level.INFO, "pong {0} on Java {1} ({2})", Version.value(), Runtime.version(), System.getProperty("java.home"));
@@ -38,13 +55,13 @@ public final class RunCommand {
                 warn(Preflight.local(file, lc));
                 LocalServer local = new LocalServer(lc);
                 start(file, "listen", lc.listen().host() + ":" + lc.listen().port(), local::start);
-                shutdown = () -> local.shutdown(lc.limits().shutdownGrace());
+                shutdown.set(() -> local.shutdown(lc.limits().shutdownGrace()));
             } else {
                 RemoteConfig rc = (RemoteConfig) config;
                 warn(Preflight.remote(file, rc, Instant.now()));
                 RemoteServer remote = new RemoteServer(rc);
                 start(file, "listen", rc.listen().toString(), remote::start);
-                shutdown = () -> remote.shutdown(rc.limits().shutdownGrace());
+                shutdown.set(() -> remote.shutdown(rc.limits().shutdownGrace()));
             }
         } catch (ConfigException e) {
             System.err.println("pong: config error: " + e.getMessage());
@@ -56,20 +73,6 @@ public final class RunCommand {
             System.err.println("pong: cannot start (" + file + "): " + e.getMessage());
             return ExitCodes.FAILURE;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        // SIGTERM/SIGINT are handled before the JVM starts shutting down, so that the graceful stop can
-        // still log (JUL closes its handlers in its own shutdown hook) and the exit status is 0, not 128+signal.
-        SignalHandler graceful = sig -> Thread.ofPlatform().name("shutdown").start(() -> {
-            try {
-                shutdown.run();
-            } catch (RuntimeException e) {
-                System.err.println("pong: error during shutdown: " + e);
-            }
-            stopped.countDown();
-            System.exit(ExitCodes.OK);
-        });
-        Signal.handle(new Signal("TERM"), graceful);
-        Signal.handle(new Signal("INT"), graceful);
         stopped.await();
         return ExitCodes.OK;
     }

@@ -3,7 +3,6 @@ package pong.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
@@ -31,6 +30,7 @@ import pong.tunnel.Tunnel;
 final class TunnelProbe implements AutoCloseable {
     /** How long a remote gets to announce our extensions after the header (a plain-spec remote never does). */
     static final Duration ANNOUNCEMENT_WAIT = Duration.ofSeconds(2);
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
     /** What remote did after the connection header. */
     enum Answer { ANNOUNCED, CLOSED, SILENT, NOT_ASKED }
@@ -44,16 +44,14 @@ final class TunnelProbe implements AutoCloseable {
         this.socket = socket;
     }
 
-    /** A plain TCP connection to one of remote's addresses, closed at once. */
-    static void tcp(InetAddress address, int port, Duration timeout) throws IOException {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(address, port), (int) timeout.toMillis());
-        }
-    }
-
     /** Connects as local does (TLS handshake included for tls://); nothing is sent yet. */
     static TunnelProbe connect(LocalConfig c) throws IOException, GeneralSecurityException {
         return new TunnelProbe(c, Transport.connect(c.remote(), LocalServer.clientTls(c), c.connectTimeout()));
+    }
+
+    /** The address the connection reached. */
+    String peerAddress() {
+        return socket.getInetAddress().getHostAddress();
     }
 
     /** "TLSv1.3 TLS_AES_128_GCM_SHA256", or null for plain TCP. */
@@ -111,8 +109,11 @@ final class TunnelProbe implements AutoCloseable {
         }
     }
 
+    /** Lets a finished test connection end on both sides first (bounded), so remote logs no streams cut. */
     @Override
-    public void close() {
+    public void close() throws InterruptedException {
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+        while (tunnel != null && tunnel.streamCount() > 0 && System.nanoTime() - deadline < 0) Thread.sleep(10);
         if (tunnel != null) tunnel.close();
         else Sockets.closeQuietly(socket);
     }

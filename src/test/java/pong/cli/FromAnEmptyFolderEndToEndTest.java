@@ -59,6 +59,8 @@ class FromAnEmptyFolderEndToEndTest {
 
                 assertEquals(0, local.stop(), local.log());
             }
+            // check reached remote only as local does: no connection without a header, no stream cut
+            assertTrue(!remote.log().contains("WARNING") && !remote.log().contains("streams cut"), remote.log());
             assertEquals(0, remote.stop(), remote.log());
         }
     }

@@ -36,6 +36,8 @@ import pong.protocol.PongException;
  * answers (DNS, TCP, TLS with the configured chain or pin, the connection header) and, with --url, a
  * request through the tunnel. One line per step, OK / WARN / FAIL with the fix; the first failure ends
  * the check. Exit 0 when every step passed, 2 when the file or a file it names is wrong, 1 otherwise.
+ *
+ * <p>Threading: the main thread only.
  */
 public final class CheckCommand {
     private static final int MAX_STATUS_LINE = 8 * 1024;

@@ -29,6 +29,8 @@ import pong.transport.Tls;
  *
  * <p>The JDK has no public API that builds a certificate, so the keystore is made by the keytool of the
  * running Java (part of every JDK and JRE image).
+ *
+ * <p>Threading: the main thread only.
  */
 public final class InitCommand {
     static final int DEFAULT_PORT = 8443;

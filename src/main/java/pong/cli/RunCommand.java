@@ -22,6 +22,8 @@ import sun.misc.SignalHandler;
 /**
  * Runs the half a properties file names until SIGTERM/SIGINT. Every way start-up can fail ends with a
  * message naming the file, key or address involved and the exit code of {@link ExitCodes}.
+ *
+ * <p>Threading: runs on the main thread, which then waits; a signal stops the half on a "shutdown" thread.
  */
 public final class RunCommand {
     private static final Logger LOG = System.getLogger("pong");

@@ -121,10 +121,13 @@ need_mvn() {
 
 # ---------------------------------------------------------------- build verbs
 
+# Maven 3.8 writes colour resets (ESC[0m) even with -B and style.color=never; keep the terminal clean.
+strip_colours() { sed -u $'s/\x1b\\[[0-9;]*m//g'; }
+
 build() {
     need_mvn
     say "building target/pong.jar (mvn -B -q package -DskipTests) with JAVA_HOME=$JAVA_HOME"
-    mvn -B -q -Dstyle.color=never package -DskipTests "$@" || die "build failed (see the Maven output above)"
+    mvn -B -q -Dstyle.color=never package -DskipTests "$@" 2>&1 | strip_colours || die "build failed (see the Maven output above)"
     [[ -f $JAR ]] || die "build finished but $JAR is missing"
 }
 
@@ -292,20 +295,22 @@ on_signal() { # SIGNAME CODE-IF-INTERRUPTED-DURING-STARTUP
     exit "$2"
 }
 
-# wait_port NAME PID PORT LOGFILE: until PORT accepts connections (20 s max)
-wait_port() {
-    local name=$1 pid=$2 port=$3 log=$4 i rc
-    for (( i = 0; i < 100; i++ )); do
+# wait_log NAME PID TEXT PORT LOGFILE: until the process logs TEXT (60 s max). Waiting for the
+# log line rather than probing the port: a probe is a connection without a header, which
+# remote rightly logs as a rejected tunnel.
+wait_log() {
+    local name=$1 pid=$2 text=$3 port=$4 log=$5 i rc
+    for (( i = 0; i < 300; i++ )); do
         if ! alive "$pid"; then
             rc=0; wait "$pid" 2>/dev/null || rc=$?
             err "$name exited (code $rc) before listening on 127.0.0.1:$port"
             tails "$log"
             exit 1
         fi
-        port_in_use "$port" && return 0
+        grep -qF "$text" "$DEMO/$log" 2>/dev/null && return 0
         sleep 0.2
     done
-    err "$name (pid $pid) did not accept connections on 127.0.0.1:$port within 20 s"
+    err "$name (pid $pid) did not start listening on 127.0.0.1:$port within 60 s"
     tails "$log"
     exit 1
 }
@@ -342,13 +347,13 @@ demo() {
     java "${java_opts[@]}" -jar "$JAR" "$DEMO/remote.properties" </dev/null >"$DEMO/remote.log" 2>&1 &
     REMOTE_PID=$!
     echo "$REMOTE_PID" >"$DEMO/remote.pid"
-    wait_port "remote" "$REMOTE_PID" "$RPORT" remote.log
+    wait_log "remote" "$REMOTE_PID" "remote listening on" "$RPORT" remote.log
 
     say "starting local on socks5://127.0.0.1:$LPORT (log: demo/local.log)"
     java "${java_opts[@]}" -jar "$JAR" "$DEMO/local.properties" </dev/null >"$DEMO/local.log" 2>&1 &
     LOCAL_PID=$!
     echo "$LOCAL_PID" >"$DEMO/local.pid"
-    wait_port "local" "$LOCAL_PID" "$LPORT" local.log
+    wait_log "local" "$LOCAL_PID" "local listening on" "$LPORT" local.log
 
     # Self-check: a throw-away HTTP origin on loopback, fetched through pong.
     oport=$(pick_port 18080 "$RPORT" "$LPORT")
@@ -358,11 +363,10 @@ demo() {
     "${origin_cmd[@]}" -b 127.0.0.1 -p "$oport" -d "$DEMO/www" </dev/null >"$DEMO/origin.log" 2>&1 &
     ORIGIN_PID=$!
     echo "$ORIGIN_PID" >"$DEMO/origin.pid"
-    wait_port "demo origin (jwebserver)" "$ORIGIN_PID" "$oport" origin.log
+    wait_log "demo origin (jwebserver)" "$ORIGIN_PID" "URL http://" "$oport" origin.log
 
     rc=0
     out=$(curl -sS --max-time 10 --noproxy '' -x "socks5h://127.0.0.1:$LPORT" "http://127.0.0.1:$oport/" 2>&1) || rc=$?
-    stop_pid "$ORIGIN_PID"; ORIGIN_PID=""; rm -f "$DEMO/origin.pid"
     if (( rc != 0 )); then
         echo "self-check: FAILED (curl exit $rc via socks5h://127.0.0.1:$LPORT: ${out//$'\n'/ })"
         tails local.log remote.log
@@ -382,9 +386,12 @@ demo() {
 pong is running:
   local  (SOCKS5)  127.0.0.1:$LPORT   pid $LOCAL_PID   config demo/local.properties   log demo/local.log
   remote (TLS)     127.0.0.1:$RPORT   pid $REMOTE_PID   config demo/remote.properties  log demo/remote.log
+  demo origin      127.0.0.1:$oport   pid $ORIGIN_PID   serves demo/www/
 
-Try it:
-  curl -x socks5h://127.0.0.1:$LPORT https://example.com/
+Try it (the first works without internet; the demo's remote may dial loopback, a real one refuses):
+  curl -x socks5h://127.0.0.1:$LPORT http://127.0.0.1:$oport/
+  curl -x http://127.0.0.1:$LPORT https://example.com/
+  java -jar target/pong.jar check demo/local.properties
 
 Press Ctrl-C (or send SIGTERM to pid $$) to stop both halves.
 EOF
@@ -415,8 +422,8 @@ build_bench() {
     need_mvn
     # bench/ uses the main project (and its test support) from the local Maven repository.
     say "building target/pong.jar and bench/target/benchmarks.jar (mvn install -DskipTests; mvn -f bench/pom.xml package)"
-    mvn -B -q -Dstyle.color=never install -DskipTests || die "build failed (see the Maven output above)"
-    mvn -B -q -Dstyle.color=never -f bench/pom.xml package || die "benchmark build failed (see the Maven output above)"
+    mvn -B -q -Dstyle.color=never install -DskipTests 2>&1 | strip_colours || die "build failed (see the Maven output above)"
+    mvn -B -q -Dstyle.color=never -f bench/pom.xml package 2>&1 | strip_colours || die "benchmark build failed (see the Maven output above)"
 }
 
 # The ssh -D column needs sshd and ssh; installs them when missing. Prints why it cannot, or nothing.

@@ -1,21 +1,20 @@
 package pong;
 
-import java.io.IOException;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.util.concurrent.CountDownLatch;
-import pong.config.Config;
-import pong.config.ConfigException;
-import pong.config.LocalConfig;
-import pong.config.RemoteConfig;
-import pong.local.LocalServer;
-import pong.remote.RemoteServer;
+import java.util.Arrays;
+import pong.cli.CheckCommand;
+import pong.cli.ExitCodes;
+import pong.cli.InitCommand;
+import pong.cli.PinCommand;
+import pong.cli.RunCommand;
+import pong.cli.Usage;
+import pong.cli.Version;
 
-/** {@code java -jar pong.jar FILE.properties}: runs the half the file's {@code mode} names. */
+/**
+ * {@code java -jar pong.jar ...}: picks the command; the commands themselves live in {@code pong.cli}.
+ * (The jar's Main-Class is {@code pong.Launcher}, which checks the Java version first.)
+ */
 public final class Main {
-    static final int EXIT_CONFIG = 2;
-    static final int EXIT_START = 1;
-
     private Main() {
     }
 
@@ -23,44 +22,38 @@ public final class Main {
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT.%1$tL %4$-7s %5$s%6$s%n");
         }
-        if (args.length != 1) {
-            System.err.println("usage: java -jar pong.jar FILE.properties   (the file says mode=local or mode=remote)");
-            System.exit(EXIT_CONFIG);
-        }
-        Runnable shutdown;
-        try {
-            Object config = Config.parse(Path.of(args[0]));
-            if (config instanceof LocalConfig lc) {
-                LocalServer local = new LocalServer(lc).start();
-                shutdown = () -> local.shutdown(lc.limits().shutdownGrace());
-            } else {
-                RemoteConfig rc = (RemoteConfig) config;
-                RemoteServer remote = new RemoteServer(rc).start();
-                shutdown = () -> remote.shutdown(rc.limits().shutdownGrace());
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) throws InterruptedException {
+        String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+        String first = args.length == 0 ? "" : args[0];
+        switch (first) {
+            case "-h", "--help", "help" -> {
+                System.out.print(Usage.text());
+                return ExitCodes.OK;
             }
-        } catch (ConfigException e) {
-            System.err.println("pong: config error: " + e.getMessage());
-            System.exit(EXIT_CONFIG);
-            return;
-        } catch (IOException | GeneralSecurityException e) {
-            System.err.println("pong: cannot start: " + e.getMessage());
-            System.exit(EXIT_START);
-            return;
-        }
-        CountDownLatch stopped = new CountDownLatch(1);
-        // SIGTERM/SIGINT are handled before the JVM starts shutting down, so that the graceful stop can
-        // still log (JUL closes its handlers in its own shutdown hook) and the exit status is 0, not 128+signal.
-        sun.misc.SignalHandler graceful = sig -> Thread.ofPlatform().name("shutdown").start(() -> {
-            try {
-                shutdown.run();
-            } catch (RuntimeException e) {
-                System.err.println("pong: error during shutdown: " + e);
+            case "-V", "--version", "version" -> {
+                System.out.println("pong " + Version.value());
+                return ExitCodes.OK;
             }
-            stopped.countDown();
-            System.exit(0);
-        });
-        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), graceful);
-        sun.misc.Signal.handle(new sun.misc.Signal("INT"), graceful);
-        stopped.await();
+            case "init" -> {
+                return InitCommand.run(rest);
+            }
+            case "check" -> {
+                return CheckCommand.run(rest);
+            }
+            case "pin" -> {
+                return PinCommand.run(rest);
+            }
+            default -> {
+                if (args.length == 1 && !first.startsWith("-")) return RunCommand.run(Path.of(first));
+                System.err.println(args.length == 0 ? "pong: no properties file given"
+                        : first.startsWith("-") ? "pong: unknown option '" + first + "'"
+                        : "pong: unknown command '" + first + "' (a properties file is given alone)");
+                System.err.println("usage: java -jar pong.jar FILE.properties | init | check | pin | --help | --version   (--help says more)");
+                return ExitCodes.CONFIG;
+            }
+        }
     }
 }

@@ -56,7 +56,8 @@ public final class LocalServer implements AutoCloseable {
         this.http = new HttpFront(connector, users);
     }
 
-    static Transport.ClientTls clientTls(LocalConfig c) throws IOException, GeneralSecurityException {
+    /** How local checks remote's certificate (trust store, tls.trust, tls.pin or none); null for tcp://. */
+    public static Transport.ClientTls clientTls(LocalConfig c) throws IOException, GeneralSecurityException {
         if (!c.remote().tls()) return null;
         if (c.tlsInsecure()) {
             LOG.log(Level.WARNING, "tls.insecure=true: remote''s certificate is NOT checked; anyone in the path can read and change the traffic");

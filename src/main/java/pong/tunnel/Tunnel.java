@@ -7,9 +7,13 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -70,6 +74,8 @@ public final class Tunnel implements AutoCloseable {
     private volatile boolean closed;
     private int nextId = 1;
     private final AtomicLong streamsRefused = new AtomicLong();
+    /** Pings sent by {@link #ping} that wait for their pong, by payload; empty unless someone is waiting. */
+    private final Map<Long, CountDownLatch> pingsAwaited = new ConcurrentHashMap<>();
     private boolean warnedStreamCap; // reader thread only
 
     /**
@@ -178,6 +184,23 @@ public final class Tunnel implements AutoCloseable {
     public boolean awaitPeerSettings(long timeoutMillis) throws InterruptedException {
         if (!settings.extensions()) return false;
         return peerSettingsSeen.await(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS) && peerExtensions;
+    }
+
+    /**
+     * Sends a ping and waits for its pong (a diagnostic round trip). False when the peer has not announced
+     * our extensions (it would not answer) or no pong came within the timeout.
+     */
+    public boolean ping(long timeoutMillis) throws IOException, InterruptedException {
+        if (!peerExtensions) return false;
+        long token = ThreadLocalRandom.current().nextLong();
+        CountDownLatch answered = new CountDownLatch(1);
+        pingsAwaited.put(token, answered);
+        try {
+            writer.sendUrgent(new Frame(Frame.CONNECTION_STREAM, FrameType.PING, ByteBuffer.allocate(8).putLong(token).array()));
+            return answered.await(timeoutMillis, TimeUnit.MILLISECONDS);
+        } finally {
+            pingsAwaited.remove(token);
+        }
     }
 
     @Override
@@ -403,6 +426,9 @@ public final class Tunnel implements AutoCloseable {
             onSettings(frame.payload());
         } else if (type == FrameType.PING && peerExtensions) {
             writer.sendUrgent(new Frame(Frame.CONNECTION_STREAM, FrameType.PONG, frame.payload()));
+        } else if (type == FrameType.PONG && frame.payload().length == 8 && !pingsAwaited.isEmpty()) {
+            CountDownLatch waiting = pingsAwaited.get(ByteBuffer.wrap(frame.payload()).getLong());
+            if (waiting != null) waiting.countDown();
         }
     }
 

@@ -1,0 +1,104 @@
+package pong.cli;
+
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.BindException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import pong.config.Config;
+import pong.config.ConfigException;
+import pong.config.LocalConfig;
+import pong.config.RemoteConfig;
+import pong.local.LocalServer;
+import pong.remote.RemoteServer;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
+/**
+ * Runs the half a properties file names until SIGTERM/SIGINT. Every way start-up can fail ends with a
+ * message naming the file, key or address involved and the exit code of {@link ExitCodes}.
+ *
+ * <p>Threading: runs on the main thread, which then waits; a signal stops the half on a "shutdown" thread.
+ */
+public final class RunCommand {
+    private static final Logger LOG = System.getLogger("pong");
+
+    private RunCommand() {
+    }
+
+    /** Starts the half and waits for a signal; returns only when start-up failed (a stop exits the JVM with 0). */
+    public static int run(Path file) throws InterruptedException {
+        AtomicReference<Runnable> shutdown = new AtomicReference<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        // SIGTERM/SIGINT are handled before the JVM starts shutting down, so that the graceful stop can
+        // still log (JUL closes its handlers in its own shutdown hook) and the exit status is 0, not 128+signal.
+        // Installed before the half starts: a signal right after the listener opened must not kill it with 143.
+        SignalHandler graceful = sig -> Thread.ofPlatform().name("shutdown").start(() -> {
+            try {
+                Runnable stop = shutdown.get();
+                if (stop != null) stop.run();
+            } catch (RuntimeException e) {
+                System.err.println("pong: error during shutdown: " + e);
+            }
+            stopped.countDown();
+            System.exit(ExitCodes.OK);
+        });
+        Signal.handle(new Signal("TERM"), graceful);
+        Signal.handle(new Signal("INT"), graceful);
+        try {
+            Object config = Config.parse(file);
+            LOG.log(Level.INFO, "pong {0} on Java {1} ({2})", Version.value(), Runtime.version(), System.getProperty("java.home"));
+            if (config instanceof LocalConfig lc) {
+                warn(Preflight.local(file, lc));
+                LocalServer local = new LocalServer(lc);
+                start(file, "listen", lc.listen().host() + ":" + lc.listen().port(), local::start);
+                shutdown.set(() -> local.shutdown(lc.limits().shutdownGrace()));
+            } else {
+                RemoteConfig rc = (RemoteConfig) config;
+                warn(Preflight.remote(file, rc, Instant.now()));
+                RemoteServer remote = new RemoteServer(rc);
+                start(file, "listen", rc.listen().toString(), remote::start);
+                shutdown.set(() -> remote.shutdown(rc.limits().shutdownGrace()));
+            }
+        } catch (ConfigException e) {
+            System.err.println("pong: config error: " + e.getMessage());
+            return ExitCodes.CONFIG;
+        } catch (StartException e) {
+            System.err.println("pong: cannot start: " + e.getMessage());
+            return ExitCodes.FAILURE;
+        } catch (IOException | GeneralSecurityException e) {
+            System.err.println("pong: cannot start (" + file + "): " + e.getMessage());
+            return ExitCodes.FAILURE;
+        }
+        stopped.await();
+        return ExitCodes.OK;
+    }
+
+    private interface Starter {
+        Object start() throws IOException, GeneralSecurityException;
+    }
+
+    /** A listener that cannot bind names its address and the key that gave it. */
+    private static void start(Path file, String key, String address, Starter starter) throws IOException, GeneralSecurityException, StartException {
+        try {
+            starter.start();
+        } catch (BindException e) {
+            throw new StartException("cannot listen on " + address + " (key '" + key + "' in " + file + "): " + e.getMessage());
+        }
+    }
+
+    private static void warn(List<String> warnings) {
+        for (String w : warnings) LOG.log(Level.WARNING, w);
+    }
+
+    private static final class StartException extends Exception {
+        StartException(String message) {
+            super(message);
+        }
+    }
+}

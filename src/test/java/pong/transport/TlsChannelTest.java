@@ -1,0 +1,274 @@
+package pong.transport;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.security.Security;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import pong.testing.TestPki;
+
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class TlsChannelTest {
+    private static final int SIZE = 24 << 20;
+    private static SSLContext server;
+    private static SSLContext client;
+    private static ExecutorService threads;
+
+    @BeforeAll
+    static void contexts() throws Exception {
+        server = Tls.server(TestPki.certPem(), TestPki.keyPem());
+        client = Tls.client(TestPki.certPem());
+        threads = Executors.newVirtualThreadPerTaskExecutor();
+    }
+
+    @AfterAll
+    static void stop() {
+        threads.shutdownNow();
+    }
+
+    @Test
+    void theTestJvmMakesKeysUpdateEveryFewMebibytes() {
+        // src/test/resources/tls-test.security: 24 MiB each way below then crosses several KeyUpdates
+        assertTrue(String.valueOf(Security.getProperty("jdk.tls.keyLimits")).contains("2^22"), Security.getProperty("jdk.tls.keyLimits"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void anEngineClientAndAJdkSocketServerExchangeBytesExactlyBothWaysAtOnce(String protocol) throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Future<Socket> accepted = threads.submit(() -> {
+                SSLSocket s = (SSLSocket) server.getSocketFactory().createSocket(listener.accept(), null, true);
+                s.setUseClientMode(false);
+                s.setEnabledProtocols(new String[] {protocol});
+                s.startHandshake();
+                return s;
+            });
+            TlsChannel c = connectEngine(listener.getLocalPort(), protocol);
+            try (Socket s = accepted.get(10, TimeUnit.SECONDS)) {
+                exchange(c.input(), c.output(), s.getInputStream(), s.getOutputStream());
+            } finally {
+                c.close();
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void anEngineServerAndAJdkSocketClientExchangeBytesExactlyBothWaysAtOnce(String protocol) throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Future<TlsChannel> accepted = threads.submit(() -> acceptEngine(listener));
+            SSLSocket s = (SSLSocket) client.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+            s.setEnabledProtocols(new String[] {protocol});
+            s.startHandshake();
+            TlsChannel c = accepted.get(10, TimeUnit.SECONDS);
+            try (s) {
+                exchange(s.getInputStream(), s.getOutputStream(), c.input(), c.output());
+            } finally {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void twoEnginesExchangeBytesExactlyAndSeeEachOthersCleanEnd() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Future<TlsChannel> accepted = threads.submit(() -> acceptEngine(listener));
+            TlsChannel c = connectEngine(listener.getLocalPort(), "TLSv1.3");
+            TlsChannel s = accepted.get(10, TimeUnit.SECONDS);
+            exchange(c.input(), c.output(), s.input(), s.output());
+            c.close();
+            assertEquals(-1, s.input().read(new byte[100]), "close_notify then FIN read as the end");
+            s.close();
+        }
+    }
+
+    @Test
+    void framesOfAnySizeLeaveNoShortRecordBehindEachWrite() throws Exception {
+        // A relay between the two ends counts the TLS records the client sends.
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             ServerSocket relay = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            List<Integer> clientRecords = new CopyOnWriteArrayList<>();
+            threads.submit(() -> {
+                try (Socket in = relay.accept(); Socket out = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort())) {
+                    threads.submit(() -> pump(out.getInputStream(), in.getOutputStream(), null));
+                    pump(in.getInputStream(), out.getOutputStream(), clientRecords);
+                }
+                return null;
+            });
+            Future<TlsChannel> accepted = threads.submit(() -> acceptEngine(listener));
+            TlsChannel c = connectEngine(relay.getLocalPort(), "TLSv1.3");
+            TlsChannel s = accepted.get(10, TimeUnit.SECONDS);
+            int handshakeRecords = clientRecords.size();
+            byte[] frame = random(32_761, 7);
+            int frames = 40;
+            Future<byte[]> received = threads.submit(() -> s.input().readNBytes(frame.length * frames));
+            for (int i = 0; i < frames; i++) c.output().write(frame);
+            c.output().flush();
+            byte[] all = received.get(30, TimeUnit.SECONDS);
+            for (int i = 0; i < frames; i++) {
+                assertArrayEquals(frame, Arrays.copyOfRange(all, i * frame.length, (i + 1) * frame.length));
+            }
+            int dataRecords = clientRecords.size() - handshakeRecords;
+            int whole = (frame.length * frames + 16_366) / 16_367;
+            // one record per 16,367 bytes (and at most one short one at the flush); a record per write would make 3 per frame
+            assertTrue(dataRecords <= whole + 1, dataRecords + " records for " + frames + " frames of " + frame.length + " bytes (whole records: " + whole + ")");
+            c.close();
+            s.close();
+        }
+    }
+
+    @Test
+    void smallWritesReachThePeerOnFlushOnly() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Future<TlsChannel> accepted = threads.submit(() -> acceptEngine(listener));
+            TlsChannel c = connectEngine(listener.getLocalPort(), "TLSv1.3");
+            TlsChannel s = accepted.get(10, TimeUnit.SECONDS);
+            for (int round = 0; round < 200; round++) {
+                c.output().write(new byte[] {(byte) round, 1, 2});
+                c.output().flush();
+                byte[] got = s.input().readNBytes(3);
+                assertArrayEquals(new byte[] {(byte) round, 1, 2}, got);
+                s.output().write(got[0]);
+                s.output().flush();
+                assertEquals(round & 0xff, c.input().read());
+            }
+            c.close();
+            s.close();
+        }
+    }
+
+    @Test
+    void abortSendsAResetNotAnEnd() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Future<TlsChannel> accepted = threads.submit(() -> acceptEngine(listener));
+            TlsChannel c = connectEngine(listener.getLocalPort(), "TLSv1.3");
+            TlsChannel s = accepted.get(10, TimeUnit.SECONDS);
+            c.abort();
+            IOException e = assertThrows(IOException.class, () -> {
+                while (s.input().read(new byte[100]) >= 0) {
+                    // nothing comes; the reset must surface as an error, never as -1
+                }
+            });
+            assertTrue(String.valueOf(e.getMessage()).toLowerCase().contains("reset"), e.toString());
+            s.close();
+        }
+    }
+
+    private static TlsChannel connectEngine(int port, String protocol) throws IOException {
+        Socket raw = new Socket();
+        raw.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
+        raw.setSoTimeout(10_000);
+        SSLEngine engine = client.createSSLEngine("127.0.0.1", port);
+        engine.setUseClientMode(true);
+        engine.setEnabledProtocols(new String[] {protocol});
+        TlsChannel c = TlsChannel.handshake(raw, engine);
+        raw.setSoTimeout(0);
+        return c;
+    }
+
+    private static TlsChannel acceptEngine(ServerSocket listener) throws IOException {
+        Socket raw = listener.accept();
+        SSLEngine engine = server.createSSLEngine();
+        engine.setUseClientMode(false);
+        return TlsChannel.handshake(raw, engine);
+    }
+
+    /** Sends SIZE bytes a->b and b->a at the same time, in random write sizes, and checks both byte for byte. */
+    private static void exchange(InputStream aIn, OutputStream aOut, InputStream bIn, OutputStream bOut) throws Exception {
+        byte[] ab = random(SIZE, 1);
+        byte[] ba = random(SIZE, 2);
+        CompletableFuture<Void> send1 = CompletableFuture.runAsync(() -> send(aOut, ab, 3), threads);
+        CompletableFuture<Void> send2 = CompletableFuture.runAsync(() -> send(bOut, ba, 4), threads);
+        Future<byte[]> got1 = threads.submit(() -> readAll(bIn, SIZE));
+        Future<byte[]> got2 = threads.submit(() -> readAll(aIn, SIZE));
+        send1.get(60, TimeUnit.SECONDS);
+        send2.get(60, TimeUnit.SECONDS);
+        assertArrayEquals(ab, got1.get(60, TimeUnit.SECONDS));
+        assertArrayEquals(ba, got2.get(60, TimeUnit.SECONDS));
+    }
+
+    private static void send(OutputStream out, byte[] data, long seed) {
+        Random r = new Random(seed);
+        try {
+            for (int off = 0; off < data.length; ) {
+                int n = Math.min(data.length - off, r.nextInt(4) == 0 ? 1 + r.nextInt(200) : 1 + r.nextInt(100_000));
+                out.write(data, off, n);
+                off += n;
+                if (r.nextInt(3) == 0) out.flush();
+            }
+            out.flush();
+        } catch (IOException e) {
+            throw new RuntimeException(e);
+        }
+    }
+
+    private static byte[] readAll(InputStream in, int size) throws IOException {
+        ByteArrayOutputStream got = new ByteArrayOutputStream(size);
+        byte[] buf = new byte[50_000];
+        Random r = new Random(size);
+        while (got.size() < size) {
+            int n = in.read(buf, 0, Math.min(size - got.size(), r.nextBoolean() ? 100 : buf.length));
+            if (n < 0) break;
+            got.write(buf, 0, n);
+        }
+        return got.toByteArray();
+    }
+
+    /** Copies, and when records is not null, notes the length of every TLS record that passes. */
+    private static Void pump(InputStream in, OutputStream out, List<Integer> records) throws IOException {
+        byte[] header = new byte[5];
+        try {
+            while (true) {
+                if (records == null) {
+                    byte[] buf = new byte[65536];
+                    int n = in.read(buf);
+                    if (n < 0) break;
+                    out.write(buf, 0, n);
+                    continue;
+                }
+                if (in.readNBytes(header, 0, 5) < 5) break;
+                int len = ((header[3] & 0xff) << 8) | (header[4] & 0xff);
+                byte[] body = in.readNBytes(len);
+                records.add(len);
+                out.write(header);
+                out.write(body);
+            }
+        } catch (IOException ignored) {
+            // one side closed
+        }
+        return null;
+    }
+
+    private static byte[] random(int size, long seed) {
+        byte[] b = new byte[size];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+}

@@ -57,10 +57,7 @@ final class FrameQueue {
         lock.lock();
         try {
             while (dataBytes >= maxDataBytes && !finishing) notFull.awaitUninterruptibly();
-            checkOpen();
-            items.add(new Item(op, n, false));
-            dataBytes += n;
-            notEmpty.signal();
+            add(new Item(op, n, false));
         } finally {
             lock.unlock();
         }
@@ -70,9 +67,7 @@ final class FrameQueue {
     void control(Op op) throws IOException {
         lock.lock();
         try {
-            checkOpen();
-            items.add(new Item(op, 0, false));
-            notEmpty.signal();
+            add(new Item(op, 0, false));
         } finally {
             lock.unlock();
         }
@@ -82,15 +77,22 @@ final class FrameQueue {
     boolean reply(Op op) throws IOException {
         lock.lock();
         try {
-            checkOpen();
-            if (replies >= maxReplies) return false;
-            items.add(new Item(op, 0, true));
-            replies++;
-            notEmpty.signal();
+            if (replies >= maxReplies && failure == null && !finishing) return false;
+            add(new Item(op, 0, true));
             return true;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Lock held. */
+    private void add(Item item) throws IOException {
+        if (failure != null) throw new IOException("connection writer failed", failure);
+        if (finishing) throw new IOException("connection is closing");
+        items.add(item);
+        dataBytes += item.dataBytes;
+        if (item.reply) replies++;
+        notEmpty.signal();
     }
 
     /** Writes last (a GOAWAY) after what is queued, then ends; later enqueues fail. Idempotent. */
@@ -110,11 +112,6 @@ final class FrameQueue {
     /** Waits for the writer thread to end; false on timeout. */
     boolean awaitEnd(long millis) throws InterruptedException {
         return done.await(millis, TimeUnit.MILLISECONDS);
-    }
-
-    private void checkOpen() throws IOException {
-        if (failure != null) throw new IOException("connection writer failed", failure);
-        if (finishing) throw new IOException("connection is closing");
     }
 
     private void run(Http2FrameWriter w, Consumer<IOException> onEnd) {

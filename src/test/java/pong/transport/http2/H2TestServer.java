@@ -22,6 +22,8 @@ final class H2TestServer implements AutoCloseable {
     final ServerSocket listener;
     final AtomicInteger accepted = new AtomicInteger();
     final List<Http2Connection> connections = new CopyOnWriteArrayList<>();
+    /** SO_SNDBUF of accepted sockets, 0 for the system's; small makes a flood's replies back up soon. */
+    volatile int sendBuffer;
     private final Http2Options options;
     private final Http2Connection.StreamHandler handler;
 
@@ -56,6 +58,7 @@ final class H2TestServer implements AutoCloseable {
             Thread.ofVirtual().start(() -> {
                 try {
                     s.setTcpNoDelay(true);
+                    if (sendBuffer > 0) s.setSendBufferSize(sendBuffer);
                     if (s instanceof SSLSocket ssl) {
                         ssl.startHandshake();
                         if (!"h2".equals(ssl.getApplicationProtocol())) {

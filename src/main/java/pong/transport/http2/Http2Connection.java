@@ -467,9 +467,12 @@ public final class Http2Connection implements AutoCloseable {
         Throwable failure = null;
         try {
             handler.serve(s);
-        } catch (Throwable t) {
-            failure = t;
-            LOG.log(Level.DEBUG, () -> s + ": handler failed: " + t);
+        } catch (IOException e) {
+            failure = e; // the stream or connection failed under the handler: the peer's doing, not news
+            LOG.log(Level.DEBUG, () -> s + ": handler ended with " + e);
+        } catch (Exception | Error e) {
+            failure = e;
+            LOG.log(Level.WARNING, s + ": handler failed", e);
         } finally {
             lock.lock();
             try {

@@ -1,0 +1,58 @@
+package pong.transport.http2;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import pong.transport.Sockets;
+
+/**
+ * The blocking byte stream an HTTP/2 connection runs over: a plain or TLS socket, or anything else with an
+ * input, an output, an orderly close and an abort. The transport seam's conduit adapts to it in a few lines.
+ *
+ * <p>Threading: input() is read by the connection's reader thread only, output() written by its writer
+ * thread only; close() and abort() may be called from any thread, more than once, and must unblock both.
+ */
+public interface ByteLink {
+    InputStream input() throws IOException;
+
+    OutputStream output() throws IOException;
+
+    /** Orderly end: what was written is delivered, then the stream ends (FIN). */
+    void close();
+
+    /** Cut: the peer sees an abort (RST), not a clean end. */
+    void abort();
+
+    /** For logs: who is at the other end. */
+    String name();
+
+    static ByteLink of(Socket socket) {
+        return new ByteLink() {
+            @Override
+            public InputStream input() throws IOException {
+                return socket.getInputStream();
+            }
+
+            @Override
+            public OutputStream output() throws IOException {
+                return socket.getOutputStream();
+            }
+
+            @Override
+            public void close() {
+                Sockets.closeQuietly(socket);
+            }
+
+            @Override
+            public void abort() {
+                Sockets.abort(socket);
+            }
+
+            @Override
+            public String name() {
+                return String.valueOf(socket.getRemoteSocketAddress());
+            }
+        };
+    }
+}

@@ -9,6 +9,7 @@ import pong.config.ConfigException;
 import pong.config.LocalConfig;
 import pong.config.RemoteConfig;
 import pong.local.LocalServer;
+import pong.logging.LogLevel;
 import pong.remote.RemoteServer;
 
 /** {@code java -jar pong.jar FILE.properties}: runs the half the file's {@code mode} names. */
@@ -27,9 +28,16 @@ public final class Main {
             System.err.println("usage: java -jar pong.jar FILE.properties   (the file says mode=local or mode=remote)");
             System.exit(EXIT_CONFIG);
         }
+        String badLevel = LogLevel.applyConfigured(null);
+        if (badLevel != null) {
+            System.err.println("pong: " + badLevel);
+            System.exit(EXIT_CONFIG);
+        }
         Runnable shutdown;
         try {
             Object config = Config.parse(Path.of(args[0]));
+            LogLevel.applyConfigured(config instanceof LocalConfig lc ? lc.monitoring().logLevel()
+                    : ((RemoteConfig) config).monitoring().logLevel());
             if (config instanceof LocalConfig lc) {
                 LocalServer local = new LocalServer(lc).start();
                 shutdown = () -> local.shutdown(lc.limits().shutdownGrace());

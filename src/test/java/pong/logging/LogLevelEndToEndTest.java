@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +39,7 @@ class LogLevelEndToEndTest {
 
     @Test
     void logLevelWarningHidesInfoLinesButNotWarnings() throws Exception {
-        int listen = freePort();
+        int listen = Origin.closedPort(); // free: nothing listens there
         Path out = dir.resolve("out.txt");
         Process p = start(Map.of("log.level", "warning", "listen", "127.0.0.1:" + listen), List.of(), Origin.closedPort(), out);
         try {
@@ -92,11 +90,6 @@ class LogLevelEndToEndTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     private Process start(Map<String, String> extra, List<String> jvm, int remotePort, Path out) throws Exception {
         Map<String, String> m = new LinkedHashMap<>();

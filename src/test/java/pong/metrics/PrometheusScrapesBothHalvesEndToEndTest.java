@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +43,7 @@ class PrometheusScrapesBothHalvesEndToEndTest {
         try (ProxyPair pair = ProxyPair.start(Map.of("metrics.listen", "127.0.0.1:0", "log.access", "off"),
                 Map.of("metrics.listen", "127.0.0.1:0"));
              Origin echo = Origin.echo()) {
-            int webPort = freePort();
+            int webPort = Origin.closedPort(); // free: nothing listens there
             Files.writeString(dir.resolve("prometheus.yml"), """
                     global:
                       scrape_interval: 1s
@@ -120,12 +118,6 @@ class PrometheusScrapesBothHalvesEndToEndTest {
             return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
         } catch (IOException | InterruptedException e) {
             return Double.NaN;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 }

@@ -161,7 +161,7 @@ public final class TunnelConnector implements AutoCloseable {
             throw e;
         }
         TunnelInfo info = new TunnelInfo("local", remote.tls() ? "tls" : "tcp", remote.toString(),
-                String.valueOf(s.getRemoteSocketAddress()), clientId);
+                TunnelInfo.address(s.getRemoteSocketAddress()), clientId);
         infos.put(t, info);
         current = t;
         tunnelsOpened++;

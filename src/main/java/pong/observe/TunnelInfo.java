@@ -1,5 +1,7 @@
 package pong.observe;
 
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.UUID;
 
 /**
@@ -16,6 +18,18 @@ public record TunnelInfo(String side, String transport, String endpoint, String 
         if (side == null || transport == null || endpoint == null || peer == null || clientId == null) {
             throw new NullPointerException("every field of a TunnelInfo is required");
         }
+    }
+
+    /**
+     * How observers write a socket address: {@code ip:port}, IPv6 in brackets, without the host name
+     * or the leading slash of {@link InetSocketAddress#toString()}; empty for null.
+     */
+    public static String address(SocketAddress a) {
+        if (a == null) return "";
+        if (!(a instanceof InetSocketAddress i)) return a.toString();
+        if (i.getAddress() == null) return i.getHostString() + ":" + i.getPort();
+        String ip = i.getAddress().getHostAddress();
+        return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + i.getPort();
     }
 
     /** The first eight hex digits of the client id: enough to tell clients apart in a log line. */

@@ -53,7 +53,7 @@ public final class Relay {
         }
         Sockets.closeQuietly(socket);
         StreamWatch watch = stream.watch();
-        if (watch != null) watch.ended(stream.resetCode(), fromSocket[0], toSocket, String.valueOf(socket.getRemoteSocketAddress()));
+        if (watch != null) watch.ended(stream.resetCode(), fromSocket[0], toSocket, socket.getRemoteSocketAddress());
     }
 
     /** @return the bytes read from the socket and written to the stream */

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import pong.observe.TunnelInfo;
 import pong.testing.Eventually;
 import pong.testing.Origin;
 import pong.testing.ProxyPair;
@@ -34,7 +35,7 @@ class AccessLogEndToEndTest {
             String app;
             byte[] data = TestData.bytes(1, 3000);
             try (Socket s = Socks5Client.connect(pair.socksPort(), "127.0.0.1", echo.port())) {
-                app = s.getLocalSocketAddress().toString();
+                app = TunnelInfo.address(s.getLocalSocketAddress());
                 s.setSoTimeout(10_000);
                 s.getOutputStream().write(data);
                 s.shutdownOutput();

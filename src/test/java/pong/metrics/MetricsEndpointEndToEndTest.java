@@ -2,8 +2,12 @@ package pong.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -85,6 +89,15 @@ class MetricsEndpointEndToEndTest {
             HttpResponse<String> post = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
                     .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(405, post.statusCode());
+        }
+    }
+
+    @Test
+    void aMetricsPortInUseStopsTheStartWithAnErrorNamingTheKey() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            IOException e = assertThrows(IOException.class, () -> ProxyPair.start(
+                    Map.of("metrics.listen", "127.0.0.1:" + taken.getLocalPort()), Map.of()).close());
+            assertTrue(e.getMessage().startsWith("metrics.listen=127.0.0.1:" + taken.getLocalPort() + ": "), e.getMessage());
         }
     }
 

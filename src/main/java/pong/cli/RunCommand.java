@@ -15,6 +15,7 @@ import pong.config.ConfigException;
 import pong.config.LocalConfig;
 import pong.config.RemoteConfig;
 import pong.local.LocalServer;
+import pong.logging.LogLevel;
 import pong.remote.RemoteServer;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
@@ -50,8 +51,15 @@ public final class RunCommand {
         });
         Signal.handle(new Signal("TERM"), graceful);
         Signal.handle(new Signal("INT"), graceful);
+        String badLevel = LogLevel.applyConfigured(null);
+        if (badLevel != null) {
+            System.err.println("pong: " + badLevel);
+            return ExitCodes.CONFIG;
+        }
         try {
             Object config = Config.parse(file);
+            LogLevel.applyConfigured(config instanceof LocalConfig l ? l.monitoring().logLevel()
+                    : ((RemoteConfig) config).monitoring().logLevel());
             LOG.log(Level.INFO, "pong {0} on Java {1} ({2})", Version.value(), Runtime.version(), System.getProperty("java.home"));
             if (config instanceof LocalConfig lc) {
                 warn(Preflight.local(file, lc));

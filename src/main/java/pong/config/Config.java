@@ -2,6 +2,7 @@ package pong.config;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import pong.logging.LogLevel;
+import pong.monitoring.Monitoring;
 import pong.transport.Endpoint;
 
 /**
@@ -184,6 +187,50 @@ public final class Config {
         }
         return s.withPing(java.time.Duration.ZERO, java.time.Duration.ZERO)
                 .withIdleTimeout(duration("tunnel.idle.timeout", d.idleTimeout()));
+    }
+
+    /**
+     * The monitoring keys of both halves: metrics.listen, log.access, log.summary.interval, log.level;
+     * metrics.per.client only on remote. The access log is on by default on remote (a server's
+     * operator expects one, like a web server's) and off on local (it would record the user's own
+     * browsing on the user's machine, one line per request, in the terminal).
+     */
+    public Monitoring.Options monitoring(boolean remote) throws ConfigException {
+        InetSocketAddress metrics = null;
+        String listen = optional("metrics.listen");
+        if (listen != null && !listen.isEmpty()) {
+            if (listen.contains("://")) throw error("metrics.listen", "is HOST:PORT (metrics are plain HTTP), not '" + listen + "'");
+            try {
+                Endpoint e = Endpoint.parse(listen, false);
+                metrics = new InetSocketAddress(e.host(), e.port());
+            } catch (IllegalArgumentException e) {
+                throw error("metrics.listen", e.getMessage());
+            }
+            if (metrics.isUnresolved()) throw error("metrics.listen", "cannot resolve host '" + metrics.getHostString() + "'");
+        }
+        boolean perClient = remote && bool("metrics.per.client", false);
+        String access = string("log.access", remote ? "on" : "off");
+        Monitoring.AccessTarget target;
+        Path accessFile = null;
+        switch (access) {
+            case "off" -> target = Monitoring.AccessTarget.OFF;
+            case "on" -> target = Monitoring.AccessTarget.LOGGER;
+            default -> {
+                if (access.isEmpty()) throw error("log.access", "must be off, on or a file name");
+                target = Monitoring.AccessTarget.FILE;
+                accessFile = file.toAbsolutePath().getParent().resolve(access);
+                Path dir = accessFile.getParent();
+                if (dir == null || !Files.isDirectory(dir)) throw error("log.access", "folder " + dir + " does not exist");
+                if (Files.isDirectory(accessFile)) throw error("log.access", accessFile + " is a folder, not a file");
+            }
+        }
+        Duration summary = duration("log.summary.interval", Duration.ofMinutes(5));
+        if (summary.isNegative()) throw error("log.summary.interval", "must be 0 (off) or more");
+        if (!summary.isZero() && summary.toMillis() < 1000) throw error("log.summary.interval", "must be 0 (off) or at least 1s");
+        String level = optional("log.level");
+        if (level != null && level.isEmpty()) level = null;
+        if (level != null && LogLevel.parse(level) == null) throw error("log.level", "'" + level + "' is not one of " + LogLevel.NAMES);
+        return new Monitoring.Options(metrics, perClient, target, accessFile, summary, level);
     }
 
     public String fileName() {

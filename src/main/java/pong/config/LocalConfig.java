@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import pong.monitoring.Monitoring;
 import pong.transport.Endpoint;
 import pong.transport.Tls;
 import pong.tunnel.TunnelSettings;
@@ -32,7 +33,8 @@ public record LocalConfig(
         boolean socksConfirm,
         int maxConnections,
         Limits limits,
-        TunnelSettings tunnel) {
+        TunnelSettings tunnel,
+        Monitoring.Options monitoring) {
     /** RFC 1929 carries user name and password each in at most 255 bytes. */
     static final int MAX_CREDENTIAL_BYTES = 255;
 
@@ -71,7 +73,7 @@ public record LocalConfig(
         TunnelSettings tunnel = c.tunnelSettings(true).withLimits(limits.maxStreams(), limits.streamIdleTimeout())
                 .withConnectConfirm(confirm);
         return new LocalConfig(listen, remote, id, trust, pin, insecure, sni, connect, handshake, users, udpIdle, confirm,
-                maxConnections, limits, tunnel);
+                maxConnections, limits, tunnel, c.monitoring(false));
     }
 
     /** socks.users=user:password[,user:password...]; errors never repeat a password. */

@@ -16,9 +16,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import pong.config.LocalConfig;
 import pong.logging.RateLimitedLog;
+import pong.monitoring.Monitoring;
 import pong.transport.Tls;
 import pong.transport.Transport;
 import pong.transport.Sockets;
+import pong.tunnel.Tunnel;
 
 /**
  * Local's listen port: accepts app connections and tells the proxy protocols apart by their first byte:
@@ -42,13 +44,15 @@ public final class LocalServer implements AutoCloseable {
     private final Set<Socket> apps = ConcurrentHashMap.newKeySet();
     private final AtomicLong refused = new AtomicLong();
     private final RateLimitedLog refusals = new RateLimitedLog(LOG, Level.WARNING, Duration.ofMinutes(1));
+    private final Monitoring monitoring;
     private ServerSocket server;
     private volatile boolean closed;
 
     public LocalServer(LocalConfig config) throws IOException, GeneralSecurityException {
         this.config = config;
+        this.monitoring = new Monitoring(config.monitoring(), "local");
         this.connector = new TunnelConnector(config.remote(), clientTls(config), config.clientId(), config.connectTimeout(),
-                config.tunnel());
+                config.tunnel(), monitoring.observer());
         ProxyUsers users = new ProxyUsers(config.socksUsers());
         this.socks5 = new Socks5Front(connector, users, new UdpAssociation.Settings(config.udpIdleTimeout(), udpDropped),
                 config.socksConfirm() ? config.connectTimeout() : null);
@@ -69,9 +73,16 @@ public final class LocalServer implements AutoCloseable {
     }
 
     public LocalServer start() throws IOException {
-        server = new ServerSocket();
-        server.setReuseAddress(true);
-        server.bind(config.listen().socketAddress(), 1024);
+        startMonitoring();
+        try {
+            server = new ServerSocket();
+            server.setReuseAddress(true);
+            server.bind(config.listen().socketAddress(), 1024);
+        } catch (IOException | RuntimeException e) {
+            Sockets.closeQuietly(server);
+            monitoring.close();
+            throw e;
+        }
         Thread.ofPlatform().name("local accept").daemon(false).start(this::acceptLoop);
         LOG.log(Level.INFO, "local listening on {0}:{1,number,#} (SOCKS5, SOCKS4a, HTTP), tunnel to {2}",
                 config.listen().host(), port(), config.remote());
@@ -80,6 +91,25 @@ public final class LocalServer implements AutoCloseable {
 
     public int port() {
         return server.getLocalPort();
+    }
+
+    /** Metrics, access log and summary line of this local. */
+    public Monitoring monitoring() {
+        return monitoring;
+    }
+
+    private void startMonitoring() throws IOException {
+        monitoring.open(() -> connector.current() != null ? 1 : 0, () -> {
+            Tunnel t = connector.current();
+            return t == null ? 0 : t.streamCount();
+        });
+        monitoring.gauge("pong_flow_buffered_bytes", "Bytes received from remote and not yet taken by the apps.", () -> {
+            Tunnel t = connector.current();
+            return t == null ? 0 : t.bufferedBytes();
+        });
+        monitoring.counter("pong_udp_datagrams_dropped_total",
+                "UDP datagrams from apps not carried (too large for one frame, fragmented, malformed, no stream).", udpDropped::get);
+        monitoring.start();
     }
 
     /** UDP datagrams from apps that were not carried (too large for one frame, fragmented, malformed, no stream). */
@@ -108,6 +138,7 @@ public final class LocalServer implements AutoCloseable {
         connector.close();
         for (Socket s : apps) Sockets.closeQuietly(s);
         refusals.flushAll();
+        monitoring.close();
     }
 
     /**

@@ -4,9 +4,16 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
+import pong.observe.Front;
+import pong.observe.StreamInfo;
+import pong.observe.StreamWatch;
+import pong.observe.TunnelInfo;
+import pong.observe.TunnelObserver;
 import pong.protocol.Address;
 import pong.protocol.ConnectionHeader;
 import pong.protocol.ErrorCode;
@@ -36,6 +43,7 @@ public final class TunnelConnector implements AutoCloseable {
 
     private final Endpoint remote;
     private final Transport.ClientTls tls;
+    private final UUID clientId;
     private final byte[] header;
     private final Duration connectTimeout;
     private final TunnelSettings settings;
@@ -45,22 +53,49 @@ public final class TunnelConnector implements AutoCloseable {
     private volatile String downReason; // non-null while remote is unreachable and the reconnect thread runs
     private Thread reconnector; // guarded by connectLock
     private long tunnelsOpened; // guarded by connectLock
-
+    private final TunnelObserver observer;
+    /** What observers know of each open tunnel (one, or two while one ends and the next starts). */
+    private final Map<Tunnel, TunnelInfo> infos = new ConcurrentHashMap<>();
 
     public TunnelConnector(Endpoint remote, Transport.ClientTls tls, UUID clientId, Duration connectTimeout, TunnelSettings settings) {
+        this(remote, tls, clientId, connectTimeout, settings, TunnelObserver.NONE);
+    }
+
+    /** @param observer told of tunnels opened, reconnects, and every stream opened here */
+    public TunnelConnector(Endpoint remote, Transport.ClientTls tls, UUID clientId, Duration connectTimeout, TunnelSettings settings,
+                           TunnelObserver observer) {
         this.remote = remote;
         this.tls = tls;
+        this.clientId = clientId;
         this.header = ConnectionHeader.of(clientId).encode();
         this.connectTimeout = connectTimeout;
         this.settings = settings;
+        this.observer = observer;
     }
 
     /**
-     * Opens a stream over the current tunnel, connecting one first if there is none.
+     * Opens a stream over the current tunnel, connecting one first if there is none, and reports it to
+     * the observer: the stream carries a {@link StreamWatch} that reports its end.
      *
+     * @param front where the stream came from
+     * @param app   the app's socket address, for the access log
      * @throws PongException at once while remote is unreachable (the reconnect thread keeps trying)
      */
+    public Stream open(FrameType type, Address target, Front front, String app) throws IOException {
+        Stream stream = openOnTunnel(type, target);
+        TunnelInfo info = infos.get(stream.tunnel());
+        if (info != null) {
+            stream.watch(StreamWatch.opened(observer, new StreamInfo(info, stream.id(), front, target.toString(), app, System.nanoTime())));
+        }
+        return stream;
+    }
+
+    /** Opens a stream for a front that does not say which it is: reported as front tcp (or udp for a relay). */
     public Stream open(FrameType type, Address target) throws IOException {
+        return open(type, target, type == FrameType.RELAY ? Front.UDP : Front.TCP, "");
+    }
+
+    private Stream openOnTunnel(FrameType type, Address target) throws IOException {
         Tunnel t = current;
         if (t == null || !t.isUsable()) t = connect();
         try {
@@ -125,8 +160,12 @@ public final class TunnelConnector implements AutoCloseable {
             s.close();
             throw e;
         }
+        TunnelInfo info = new TunnelInfo("local", remote.tls() ? "tls" : "tcp", remote.toString(),
+                TunnelInfo.address(s.getRemoteSocketAddress()), clientId);
+        infos.put(t, info);
         current = t;
         tunnelsOpened++;
+        observer.tunnelOpened(info);
         t.start(this::lost);
         LOG.log(Level.INFO, "tunnel to {0} open", remote);
         return t;
@@ -146,6 +185,7 @@ public final class TunnelConnector implements AutoCloseable {
             try {
                 if (closed) return;
                 attempt();
+                observer.reconnect(remote.toString(), true);
                 LOG.log(Level.INFO, "remote {0} reachable again after {1} failed attempts", remote, failures);
                 downReason = null;
                 reconnector = null;
@@ -153,6 +193,7 @@ public final class TunnelConnector implements AutoCloseable {
             } catch (IOException e) {
                 failures++;
                 downReason = e.getMessage();
+                observer.reconnect(remote.toString(), false);
                 LOG.log(Level.DEBUG, "reconnect to {0} failed ({1} in a row): {2}", remote, failures, e.getMessage());
             } finally {
                 connectLock.unlock();
@@ -162,6 +203,7 @@ public final class TunnelConnector implements AutoCloseable {
     }
 
     private void lost(Tunnel t) {
+        infos.remove(t);
         if (current == t) current = null;
     }
 

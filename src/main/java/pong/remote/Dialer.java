@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import pong.protocol.Address;
 import pong.protocol.ErrorCode;
+import pong.observe.TunnelObserver;
 import pong.protocol.PongException;
 import pong.transport.Sockets;
 
@@ -24,14 +25,33 @@ import pong.transport.Sockets;
 public final class Dialer {
     private final DenyList deny;
     private final Duration timeout;
+    private final TunnelObserver observer;
 
     public Dialer(DenyList deny, Duration timeout) {
+        this(deny, timeout, TunnelObserver.NONE);
+    }
+
+    /** @param observer told every dial's result and how long it took */
+    public Dialer(DenyList deny, Duration timeout, TunnelObserver observer) {
         this.deny = deny;
         this.timeout = timeout;
+        this.observer = observer;
     }
 
     public Socket dial(Address target) throws PongException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long start = System.nanoTime();
+        try {
+            Socket s = connect(target, start);
+            observer.dialed(target, null, System.nanoTime() - start);
+            return s;
+        } catch (PongException e) {
+            observer.dialed(target, e.code(), System.nanoTime() - start);
+            throw e;
+        }
+    }
+
+    private Socket connect(Address target, long start) throws PongException {
+        long deadline = start + timeout.toNanos();
         PongException last = null;
         for (InetAddress ip : resolve(target)) {
             long left = (deadline - System.nanoTime()) / 1_000_000;

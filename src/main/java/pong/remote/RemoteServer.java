@@ -23,6 +23,7 @@ import java.util.concurrent.locks.LockSupport;
 import javax.net.ssl.SSLContext;
 import pong.config.RemoteConfig;
 import pong.logging.RateLimitedLog;
+import pong.monitoring.Monitoring;
 import pong.protocol.Address;
 import pong.protocol.ConnectionHeader;
 import pong.protocol.ErrorCode;
@@ -60,24 +61,32 @@ public final class RemoteServer implements AutoCloseable {
     private final AtomicLong dialsRefused = new AtomicLong();
     private final RateLimitedLog rejections = new RateLimitedLog(LOG, Level.WARNING, Duration.ofMinutes(1));
     private final RateLimitedLog overload = new RateLimitedLog(LOG, Level.WARNING, Duration.ofMinutes(1));
+    private final Monitoring monitoring;
     private ServerSocket server;
     private volatile boolean closed;
     private volatile boolean draining;
 
     public RemoteServer(RemoteConfig config) {
         this.config = config;
-        this.dialer = new Dialer(config.deny(), config.dialTimeout());
+        this.monitoring = new Monitoring(config.monitoring(), "remote");
+        this.dialer = new Dialer(config.deny(), config.dialTimeout(), monitoring.observer());
         this.clients = config.clients().stream().map(ConnectionHeader::idBytes).toList();
     }
 
     public RemoteServer start() throws IOException, GeneralSecurityException {
-        SSLContext tls = null;
-        if (config.listen().tls()) {
-            tls = config.tlsKeystore() != null
-                    ? Tls.server(config.tlsKeystore(), config.tlsKeystorePassword().toCharArray())
-                    : Tls.server(config.tlsCert(), config.tlsKey());
+        startMonitoring();
+        try {
+            SSLContext tls = null;
+            if (config.listen().tls()) {
+                tls = config.tlsKeystore() != null
+                        ? Tls.server(config.tlsKeystore(), config.tlsKeystorePassword().toCharArray())
+                        : Tls.server(config.tlsCert(), config.tlsKey());
+            }
+            server = Transport.listen(config.listen(), tls);
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            monitoring.close();
+            throw e;
         }
-        server = Transport.listen(config.listen(), tls);
         Thread.ofPlatform().name("remote accept").daemon(false).start(this::acceptLoop);
         Thread.ofVirtual().name("remote sweeper").start(this::sweepLoop);
         LOG.log(Level.INFO, "remote listening on {0} ({1} client ids, dst.deny={2})",
@@ -87,6 +96,24 @@ public final class RemoteServer implements AutoCloseable {
 
     public int port() {
         return server.getLocalPort();
+    }
+
+    /** Metrics, access log and summary line of this remote. */
+    public Monitoring monitoring() {
+        return monitoring;
+    }
+
+    private void startMonitoring() throws IOException {
+        monitoring.open(this::activeTunnels, this::activeStreams);
+        monitoring.gauge("pong_flow_buffered_bytes", "Bytes received from tunnel peers and not yet taken by the streams' destinations.",
+                () -> {
+                    long n = 0;
+                    for (Tunnel t : tunnels) n += t.bufferedBytes();
+                    return n;
+                });
+        monitoring.counter("pong_udp_datagrams_dropped_total",
+                "Datagrams from destinations not carried back (too large for one data frame, or empty).", udpDropped::get);
+        monitoring.start();
     }
 
     /** Tunnel connections that passed the header check since start. */
@@ -145,6 +172,7 @@ public final class RemoteServer implements AutoCloseable {
         for (Tunnel t : tunnels) t.close();
         rejections.flushAll();
         overload.flushAll();
+        monitoring.close();
     }
 
     /**

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import pong.observe.StreamWatch;
 import pong.protocol.ErrorCode;
 import pong.transport.Sockets;
 
@@ -39,8 +40,9 @@ public final class Relay {
     public static void run(Stream stream, Socket socket, InputStream in) {
         IdleWatch idle = new IdleWatch(stream.tunnel().settings().streamIdleTimeout());
         stream.onReset(() -> Sockets.abort(socket));
-        Thread up = Thread.ofVirtual().name(stream + " up").start(() -> socketToStream(stream, socket, in, idle));
-        streamToSocket(stream, socket, idle);
+        long[] fromSocket = new long[1]; // written by the upward thread only, read after joining it
+        Thread up = Thread.ofVirtual().name(stream + " up").start(() -> fromSocket[0] = socketToStream(stream, socket, in, idle));
+        long toSocket = streamToSocket(stream, socket, idle);
         idle.downEnded();
         try {
             // The peer ended the stream whole: the upward loop only waits for the socket's EOF (see streamToSocket).
@@ -50,12 +52,16 @@ public final class Relay {
             Thread.currentThread().interrupt();
         }
         Sockets.closeQuietly(socket);
+        StreamWatch watch = stream.watch();
+        if (watch != null) watch.ended(stream.resetCode(), fromSocket[0], toSocket, socket.getRemoteSocketAddress());
     }
 
-    private static void socketToStream(Stream stream, Socket socket, InputStream in, IdleWatch idle) {
+    /** @return the bytes read from the socket and written to the stream */
+    private static long socketToStream(Stream stream, Socket socket, InputStream in, IdleWatch idle) {
         // Reads stop at one frame's payload, so a read becomes one frame without a second copy.
         int maxRead = stream.tunnel().maxDataPayload();
         byte[] buf = new byte[Math.min(FIRST_READ, maxRead)];
+        long total = 0;
         try {
             idle.arm(socket);
             while (true) {
@@ -64,21 +70,22 @@ public final class Relay {
                     n = in.read(buf);
                 } catch (SocketTimeoutException e) {
                     // only the idle timeout sets a read timeout here; the other direction may have been busy
-                    if (idle.expired(stream)) return;
+                    if (idle.expired(stream)) return total;
                     idle.arm(socket);
                     continue;
                 } catch (IOException e) {
                     if (!stream.state().isDone()) stream.reset(ErrorCode.ERR_DST_RESET, "socket read failed: " + e.getMessage());
-                    return;
+                    return total;
                 }
                 idle.touch();
                 if (n < 0) {
                     stream.finish();
                     // this thread now watches the idle timeout while only the other direction flows
                     idle.awaitDownEnded(stream);
-                    return;
+                    return total;
                 }
                 stream.write(Arrays.copyOf(buf, n));
+                total += n;
                 // Grow the buffer only for streams that fill it: thousands of idle streams stay small.
                 if (n == buf.length && buf.length < maxRead) buf = new byte[Math.min(buf.length * 2, maxRead)];
             }
@@ -86,9 +93,12 @@ public final class Relay {
             // the stream ended under us (reset, closed by the peer, tunnel lost); the other side cleans up
             LOG.log(Level.TRACE, "{0}: stopped sending: {1}", stream, e.getMessage());
         }
+        return total;
     }
 
-    private static void streamToSocket(Stream stream, Socket socket, IdleWatch idle) {
+    /** @return the bytes taken from the stream and written to the socket */
+    private static long streamToSocket(Stream stream, Socket socket, IdleWatch idle) {
+        long total = 0;
         try {
             OutputStream out = socket.getOutputStream();
             byte[] chunk;
@@ -96,9 +106,10 @@ public final class Relay {
                 idle.touch();
                 try {
                     out.write(chunk);
+                    total += chunk.length;
                 } catch (IOException e) {
                     stream.reset(ErrorCode.ERR_DST_RESET, "socket write failed: " + e.getMessage());
-                    return;
+                    return total;
                 }
             }
             // Half close even when the peer ended both directions: a socket closed while its last bytes
@@ -110,6 +121,7 @@ public final class Relay {
             // reset: the reset action has aborted the socket already
             LOG.log(Level.TRACE, "{0}: stopped receiving: {1}", stream, e.getMessage());
         }
+        return total;
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import pong.observe.StreamWatch;
 import pong.protocol.ErrorCode;
 import pong.protocol.Frame;
 import pong.protocol.FrameType;
@@ -44,6 +45,7 @@ public final class Stream {
     private StreamState state = StreamState.OPEN;
     private PongException resetCause;
     private Runnable onReset;
+    private volatile StreamWatch watch;
 
     Stream(Tunnel tunnel, int id, boolean peerOpened) {
         this.tunnel = tunnel;
@@ -360,6 +362,26 @@ public final class Stream {
         lock.lock();
         try {
             return this + " " + state + " inbound " + inboundBytes + " send credit " + sendCredit + " " + tunnel.flow().describe(window);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Attaches what reports this stream's end to the observers (set by whoever reported it opened). */
+    public void watch(StreamWatch w) {
+        watch = w;
+    }
+
+    /** What reports this stream's end, or null when nobody observes it. */
+    public StreamWatch watch() {
+        return watch;
+    }
+
+    /** The rst code if the stream was reset (by either side, or by the loss of its tunnel), else null. */
+    public ErrorCode resetCode() {
+        lock.lock();
+        try {
+            return state == StreamState.RESET ? resetCause.code() : null;
         } finally {
             lock.unlock();
         }

@@ -220,9 +220,9 @@ public final class RemoteServer implements AutoCloseable {
             // scanners, health checks and slow clients: expected, so counted per address rather than logged each time
             Long deadline = handshaking.get(s);
             boolean late = e instanceof SocketTimeoutException || (deadline != null && System.nanoTime() - deadline >= 0);
-            rejections.record(source, late ? "no connection header within header.timeout=" + config.headerTimeout().toMillis() + " ms"
-                    : e instanceof EOFException ? "closed before sending a whole connection header"
-                    : "tunnel handshake failed: " + e.getMessage());
+            if (late) rejections.record(source, "no connection header within header.timeout=" + config.headerTimeout().toMillis() + " ms");
+            else if (e instanceof EOFException) rejections.record(source, "closed before sending a whole connection header");
+            else rejections.record(source, "tunnel handshake failed", e.getMessage());
         } finally {
             handshaking.remove(s);
             if (!handedOver) Sockets.closeQuietly(s);

@@ -7,7 +7,6 @@ import java.lang.System.Logger.Level;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Set;
@@ -16,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import pong.config.LocalConfig;
 import pong.logging.RateLimitedLog;
+import pong.transport.Acceptor;
 import pong.transport.Tls;
 import pong.transport.Transport;
 import pong.transport.Sockets;
@@ -24,7 +24,7 @@ import pong.transport.Sockets;
  * Local's listen port: accepts app connections and tells the proxy protocols apart by their first byte:
  * 0x05 SOCKS5, 0x04 SOCKS4/4a, an upper-case letter (an HTTP method) the HTTP proxy; anything else is closed.
  * Past local.max.connections open app connections, a new one is closed at once without a byte read.
- * Threading: one accept thread; each app connection on its own virtual thread.
+ * Threading: one accept thread ({@link Acceptor}); each app connection on its own virtual thread.
  */
 public final class LocalServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LocalServer.class.getName());
@@ -43,7 +43,7 @@ public final class LocalServer implements AutoCloseable {
     private final AtomicLong refused = new AtomicLong();
     private final RateLimitedLog refusals = new RateLimitedLog(LOG, Level.WARNING, Duration.ofMinutes(1));
     private ServerSocket server;
-    private volatile boolean closed;
+    private Acceptor acceptor;
 
     public LocalServer(LocalConfig config) throws IOException, GeneralSecurityException {
         this.config = config;
@@ -71,7 +71,7 @@ public final class LocalServer implements AutoCloseable {
         server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(config.listen().socketAddress(), 1024);
-        Thread.ofPlatform().name("local accept").daemon(false).start(this::acceptLoop);
+        acceptor = Acceptor.start("local", server, this::accepted);
         LOG.log(Level.INFO, "local listening on {0}:{1,number,#} (SOCKS5, SOCKS4a, HTTP), tunnel to {2}",
                 config.listen().host(), port(), config.remote());
         return this;
@@ -100,10 +100,14 @@ public final class LocalServer implements AutoCloseable {
         return refused.get();
     }
 
+    /** The accept loop, for its counts of failures and of connections shed at the fd limit. */
+    public Acceptor acceptor() {
+        return acceptor;
+    }
+
     @Override
     public void close() {
-        closed = true;
-        Sockets.closeQuietly(server);
+        acceptor.close();
         connector.close();
         for (Socket s : apps) Sockets.closeQuietly(s);
         refusals.flushAll();
@@ -116,32 +120,25 @@ public final class LocalServer implements AutoCloseable {
      * @return the number of app connections that were cut
      */
     public int shutdown(Duration grace) {
-        closed = true;
-        Sockets.closeQuietly(server);
+        acceptor.close();
         int cut = pong.GracePeriod.await(LOG, "local", "app connections", apps::size, grace);
         close();
         return cut;
     }
 
-    private void acceptLoop() {
-        while (!closed) {
-            Socket s;
-            try {
-                s = server.accept();
-            } catch (IOException e) {
-                if (!closed) LOG.log(Level.ERROR, "accept failed, local stops listening: {0}", e.getMessage());
-                return;
-            }
-            refusals.flush();
-            if (apps.size() >= config.maxConnections()) {
-                // Refused in the accept thread, without reading: costs no thread and tells the app at once.
-                refused.incrementAndGet();
-                refusals.record(s.getInetAddress().getHostAddress(),
-                        "app connection refused: local.max.connections=" + config.maxConnections() + " are open");
-                Sockets.closeQuietly(s);
-                continue;
-            }
-            apps.add(s);
+    /** On the accept thread. */
+    private void accepted(Socket s) {
+        refusals.flush();
+        if (apps.size() >= config.maxConnections()) {
+            // Refused in the accept thread, without reading: costs no thread and tells the app at once.
+            refused.incrementAndGet();
+            refusals.record(s.getInetAddress().getHostAddress(),
+                    "app connection refused: local.max.connections=" + config.maxConnections() + " are open");
+            Sockets.closeQuietly(s);
+            return;
+        }
+        apps.add(s);
+        try {
             Thread.ofVirtual().name("app " + s.getRemoteSocketAddress()).start(() -> {
                 try {
                     serve(s);
@@ -149,9 +146,11 @@ public final class LocalServer implements AutoCloseable {
                     apps.remove(s);
                 }
             });
+        } catch (RuntimeException | OutOfMemoryError e) {
+            apps.remove(s);
+            throw e;
         }
     }
-
 
     private void serve(Socket app) {
         try (app) {

@@ -28,6 +28,7 @@ import pong.protocol.ConnectionHeader;
 import pong.protocol.ErrorCode;
 import pong.protocol.FrameType;
 import pong.protocol.PongException;
+import pong.transport.Acceptor;
 import pong.transport.Tls;
 import pong.transport.Transport;
 import pong.tunnel.Relay;
@@ -61,6 +62,7 @@ public final class RemoteServer implements AutoCloseable {
     private final RateLimitedLog rejections = new RateLimitedLog(LOG, Level.WARNING, Duration.ofMinutes(1));
     private final RateLimitedLog overload = new RateLimitedLog(LOG, Level.WARNING, Duration.ofMinutes(1));
     private ServerSocket server;
+    private Acceptor acceptor;
     private volatile boolean closed;
     private volatile boolean draining;
 
@@ -78,7 +80,7 @@ public final class RemoteServer implements AutoCloseable {
                     : Tls.server(config.tlsCert(), config.tlsKey());
         }
         server = Transport.listen(config.listen(), tls);
-        Thread.ofPlatform().name("remote accept").daemon(false).start(this::acceptLoop);
+        acceptor = Acceptor.start("remote", server, this::accepted);
         Thread.ofVirtual().name("remote sweeper").start(this::sweepLoop);
         LOG.log(Level.INFO, "remote listening on {0} ({1} client ids, dst.deny={2})",
                 config.listen().toString().replaceFirst(":\\d+$", ":" + port()), clients.size(), config.deny());
@@ -114,6 +116,11 @@ public final class RemoteServer implements AutoCloseable {
         return dialsRefused.get();
     }
 
+    /** The accept loop, for its counts of failures and of connections shed at the fd limit. */
+    public Acceptor acceptor() {
+        return acceptor;
+    }
+
     /** Connections accepted whose connection header has not been checked yet. */
     public int handshaking() {
         return handshaking.size();
@@ -140,7 +147,7 @@ public final class RemoteServer implements AutoCloseable {
     public void close() {
         closed = true;
         draining = true;
-        Sockets.closeQuietly(server);
+        acceptor.close();
         for (Socket s : handshaking.keySet()) Sockets.closeQuietly(s);
         for (Tunnel t : tunnels) t.close();
         rejections.flushAll();
@@ -155,24 +162,21 @@ public final class RemoteServer implements AutoCloseable {
      */
     public int shutdown(Duration grace) {
         draining = true;
-        Sockets.closeQuietly(server);
+        acceptor.close();
         int cut = pong.GracePeriod.await(LOG, "remote", "streams", this::activeStreams, grace);
         close();
         return cut;
     }
 
-    private void acceptLoop() {
-        while (!closed) {
-            Socket s;
-            try {
-                s = server.accept();
-            } catch (IOException e) {
-                if (!closed && !draining) LOG.log(Level.ERROR, "accept failed, remote stops listening: {0}", e.getMessage());
-                return;
-            }
-            handshaking.put(s, System.nanoTime() + config.headerTimeout().toNanos());
-            if (closed) Sockets.closeQuietly(s);
+    /** On the accept thread: the handshake goes to a thread of its own. */
+    private void accepted(Socket s) {
+        handshaking.put(s, System.nanoTime() + config.headerTimeout().toNanos());
+        if (closed) Sockets.closeQuietly(s);
+        try {
             Thread.ofVirtual().name("remote handshake " + s.getRemoteSocketAddress()).start(() -> handshake(s));
+        } catch (RuntimeException | OutOfMemoryError e) {
+            handshaking.remove(s);
+            throw e;
         }
     }
 

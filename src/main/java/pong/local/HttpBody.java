@@ -63,12 +63,16 @@ record HttpBody(Kind kind, long length) {
         return n;
     }
 
-    /** Copies this body from in to out, framing included; flushes at the end. */
+    /**
+     * Copies this body from in to out, framing included. What has arrived is passed on whenever the
+     * input has nothing more at hand (a streamed response that pauses must not wait in our buffer);
+     * flushes at the end.
+     */
     void copy(InputStream in, OutputStream out) throws IOException {
         switch (kind) {
             case NONE -> { }
             case LENGTH -> copyExactly(in, out, length);
-            case UNTIL_CLOSE -> in.transferTo(out);
+            case UNTIL_CLOSE -> copyExactly(in, out, Long.MAX_VALUE);
             case CHUNKED -> copyChunked(in, out);
         }
         out.flush();
@@ -117,13 +121,19 @@ record HttpBody(Kind kind, long length) {
         out.write((line + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
     }
 
+    /** Copies n bytes, or until the input ends when n is Long.MAX_VALUE (a body delimited by the close). */
     private static void copyExactly(InputStream in, OutputStream out, long n) throws IOException {
+        boolean untilEnd = n == Long.MAX_VALUE;
         byte[] buf = new byte[(int) Math.min(COPY_BUFFER, n)];
         while (n > 0) {
             int r = in.read(buf, 0, (int) Math.min(buf.length, n));
-            if (r < 0) throw new EOFException("body ended " + n + " bytes early");
+            if (r < 0) {
+                if (untilEnd) return;
+                throw new EOFException("body ended " + n + " bytes early");
+            }
             out.write(buf, 0, r);
-            n -= r;
+            if (in.available() == 0) out.flush();
+            if (!untilEnd) n -= r;
         }
     }
 }

@@ -44,18 +44,32 @@ final class HttpFront {
         this.users = users;
     }
 
-    /** The stream to the destination of the previous request, kept for the next one to the same place. */
+    /**
+     * The stream to the destination of the previous request, kept for the next one to the same place.
+     * While a response is being passed on, a reset of the stream (by remote, by the loss of the tunnel,
+     * by shutdown) aborts the app's connection at once, whatever this thread is blocked on, so the app
+     * never takes a cut for the end of a response. Before the response head a reset is answered with a
+     * status (502, 504, ...); between exchanges it only ends the stream.
+     */
     private static final class Upstream {
         final Address address;
         final Stream stream;
         final InputStream in;
         final OutputStream out;
+        private volatile boolean exchanging;
 
-        Upstream(Address address, Stream stream) {
+        Upstream(Address address, Stream stream, Socket app) {
             this.address = address;
             this.stream = stream;
             this.in = StreamIo.input(stream);
             this.out = StreamIo.output(stream);
+            stream.onReset(() -> {
+                if (exchanging) Sockets.abort(app);
+            });
+        }
+
+        void exchanging(boolean on) {
+            exchanging = on;
         }
 
         boolean reusableFor(Address target) {
@@ -126,7 +140,7 @@ final class HttpFront {
                     if (up != null) up.release();
                     up = null;
                     try {
-                        up = new Upstream(target.address(), connector.open(FrameType.CONNECT, target.address()));
+                        up = new Upstream(target.address(), connector.open(FrameType.CONNECT, target.address()), app);
                     } catch (IOException e) {
                         refuse(app, in, appOut, gatewayError(target.address(), e));
                         return;
@@ -138,10 +152,11 @@ final class HttpFront {
                     up = null;
                 }
             }
-        } catch (SocketTimeoutException e) {
-            LOG.log(Level.DEBUG, "app {0}: HTTP connection idle, closed", app.getRemoteSocketAddress());
         } finally {
-            if (up != null) up.release();
+            if (up != null) {
+                up.exchanging(false);
+                up.release();
+            }
         }
     }
 
@@ -182,7 +197,9 @@ final class HttpFront {
             if (!keep) resp.set("Connection", "close");
             resp.writeTo(appOut);
             responded = true;
+            up.exchanging(true);
             responseBody.copy(up.in, appOut);
+            up.exchanging(false);
             if (!originKeepsAlive) up.release();
             return keep;
         } catch (HttpError e) {
@@ -241,7 +258,13 @@ final class HttpFront {
     private static boolean awaitNextRequest(Socket app, HandshakeInput in) throws IOException {
         app.setSoTimeout((int) KEEP_ALIVE_IDLE.toMillis());
         in.mark(1);
-        if (in.read() < 0) return false;
+        try {
+            if (in.read() < 0) return false;
+        } catch (SocketTimeoutException e) {
+            // idle between requests: a clean end (a timeout inside a request is not, and propagates)
+            LOG.log(Level.DEBUG, "app {0}: HTTP connection idle, closed", app.getRemoteSocketAddress());
+            return false;
+        }
         in.reset();
         in.restart();
         return true;

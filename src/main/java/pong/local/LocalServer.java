@@ -109,7 +109,8 @@ public final class LocalServer implements AutoCloseable {
     public void close() {
         acceptor.close();
         connector.close();
-        for (Socket s : apps) Sockets.closeQuietly(s);
+        // still open now means cut: the app must see an abort, not an end (a close-delimited HTTP body would look whole)
+        for (Socket s : apps) Sockets.abort(s);
         refusals.flushAll();
     }
 
@@ -152,8 +153,14 @@ public final class LocalServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the front the first byte names. A front that relays aborts the app's connection itself when
+     * the relay is cut (Relay, HttpFront); what ends here is a handshake that failed or timed out (closed,
+     * as docs/limits.md says) or a front that failed unexpectedly (aborted: nobody can tell how far it got).
+     */
     private void serve(Socket app) {
-        try (app) {
+        boolean clean = false;
+        try {
             app.setTcpNoDelay(true);
             // A fixed send buffer bounds the kernel memory an app that stops reading can pin (autotuning
             // would grow it to tcp_wmem's maximum, 4 MiB here); on loopback 256 KiB still moves GB/s.
@@ -175,12 +182,21 @@ public final class LocalServer implements AutoCloseable {
                 LOG.log(Level.INFO, "app {0}: unknown protocol (first byte 0x{1}), closed",
                         app.getRemoteSocketAddress(), Integer.toHexString(first));
             }
+            clean = true;
         } catch (SocketTimeoutException e) {
+            clean = true;
             LOG.log(Level.INFO, "app {0}: handshake timed out", app.getRemoteSocketAddress());
         } catch (EOFException e) {
+            clean = true;
             LOG.log(Level.DEBUG, "app {0}: closed during handshake", app.getRemoteSocketAddress());
         } catch (IOException e) {
+            clean = true;
             LOG.log(Level.INFO, "app {0}: {1}", app.getRemoteSocketAddress(), e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "app " + app.getRemoteSocketAddress() + ": unexpected failure, connection aborted", e);
+        } finally {
+            if (clean) Sockets.closeQuietly(app);
+            else Sockets.abort(app);
         }
     }
 }

@@ -321,7 +321,7 @@ public final class RemoteServer implements AutoCloseable {
                 Relay.run(stream, dst, dst.getInputStream());
             } catch (IOException e) {
                 stream.reset(ErrorCode.ERR, e.getMessage());
-                Sockets.closeQuietly(dst);
+                Sockets.abort(dst); // the destination must not take this for the client's clean end
             }
         });
     }

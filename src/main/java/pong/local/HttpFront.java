@@ -109,7 +109,7 @@ final class HttpFront {
                     req = HttpHead.read(in);
                     if (req == null) return;
                     String[] line = req.startLine().split(" ", -1);
-                    if (line.length != 3 || line[0].isEmpty() || !line[2].startsWith("HTTP/1.")) {
+                    if (line.length != 3 || !HttpHead.isToken(line[0]) || !line[2].matches("HTTP/1\\.[0-9]")) {
                         throw new HttpError(HttpError.BAD_REQUEST, "malformed request line");
                     }
                     method = line[0];
@@ -129,7 +129,8 @@ final class HttpFront {
                         return;
                     }
                     target = HttpTarget.absolute(line[1]);
-                    body = HttpBody.ofRequest(req);
+                    checkFraming(req, HttpError.BAD_REQUEST);
+                    body = HttpBody.ofRequest(req, version);
                 } catch (HttpError e) {
                     refuse(app, in, appOut, e);
                     return;
@@ -169,7 +170,8 @@ final class HttpFront {
         req.startLine(method + " " + target.path() + " " + version);
         boolean expectsContinue = req.hasToken("Expect", "100-continue");
         req.removeHopByHop();
-        if (req.get("Host") == null) req.set("Host", target.hostField());
+        // RFC 9112 section 3.2.2: a proxy replaces Host with the absolute URI's authority
+        req.set("Host", target.hostField());
         if (expectsContinue) {
             // Answered here: the request goes upstream whole, so the origin's own 100 would come too late.
             req.remove("Expect");
@@ -189,6 +191,7 @@ final class HttpFront {
                 status = status(resp);
             } while (status / 100 == 1 && status != 101); // interim responses: we already answered 100 ourselves
             if (status == 101) throw new HttpError(HttpError.BAD_GATEWAY, "protocol upgrades are not forwarded (use CONNECT)");
+            checkFraming(resp, HttpError.BAD_GATEWAY);
             HttpBody responseBody = HttpBody.ofResponse(resp, method, status);
             boolean originKeepsAlive = responseBody.kind() != HttpBody.Kind.UNTIL_CLOSE
                     && resp.startLine().startsWith("HTTP/1.1") && !resp.hasToken("Connection", "close");
@@ -211,6 +214,16 @@ final class HttpFront {
             else refuse(app, in, appOut, gatewayError(target.address(), e));
         }
         return false;
+    }
+
+    /**
+     * A Connection field may not name the fields that frame the message or route it: removing them as
+     * hop-by-hop would forward the body without its framing (the next hop reads it as a new request).
+     */
+    private static void checkFraming(HttpHead head, int status) throws HttpError {
+        for (String f : new String[] {"Content-Length", "Transfer-Encoding", "Host"}) {
+            if (head.hasToken("Connection", f)) throw new HttpError(status, "Connection names " + f);
+        }
     }
 
     private static HttpHead readResponse(InputStream in) throws IOException {

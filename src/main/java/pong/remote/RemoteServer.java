@@ -52,6 +52,8 @@ public final class RemoteServer implements AutoCloseable {
     private final Set<Tunnel> tunnels = ConcurrentHashMap.newKeySet();
     /** Connections before their tunnel starts, with the System.nanoTime() by which the header must be in. */
     private final Map<Socket, Long> handshaking = new ConcurrentHashMap<>();
+    /** Connections in {@link #handshaking} whose deadline passed and whose close has been started. */
+    private final Set<Socket> expired = ConcurrentHashMap.newKeySet();
     private final Map<UUID, Integer> tunnelsPerClient = new HashMap<>(); // guarded by itself
     private final AtomicInteger pendingDials = new AtomicInteger();
     private final AtomicLong tunnelsAccepted = new AtomicLong();
@@ -187,7 +189,10 @@ public final class RemoteServer implements AutoCloseable {
         try {
             s.setTcpNoDelay(true);
             s.setKeepAlive(true);
-            s.setSoTimeout((int) config.headerTimeout().toMillis());
+            // the read timeout ends at the one deadline too, whichever of the two notices first
+            Long deadline = handshaking.get(s);
+            long left = deadline == null ? config.headerTimeout().toMillis() : TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            s.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, left)));
             ConnectionHeader header = ConnectionHeader.read(s.getInputStream());
             handshaking.remove(s); // the header is in: the deadline sweeper must not close it any more
             if (header.version() != ConnectionHeader.VERSION || !knownClient(header)) {
@@ -229,6 +234,7 @@ public final class RemoteServer implements AutoCloseable {
             else rejections.record(source, "tunnel handshake failed", e.getMessage());
         } finally {
             handshaking.remove(s);
+            expired.remove(s);
             if (!handedOver) Sockets.closeQuietly(s);
         }
     }
@@ -238,18 +244,27 @@ public final class RemoteServer implements AutoCloseable {
      * to a tunnel, TLS handshake and 17-byte header, not each read: the socket's read timeout alone let
      * a client that trickles a byte at a time hold a connection for hours; its handshake thread then
      * fails), and writes the per-minute counts of rejections whose minute is over, so they appear on
-     * time even when nothing else happens.
+     * time even when nothing else happens. Each close runs on a thread of its own (closing a TLS socket
+     * may wait for its handshake's lock), so one slow close cannot push the other deadlines back, and
+     * nothing thrown in a tick ends the sweeper: deadlines must hold as long as the listener does.
      */
     private void sweepLoop() {
         long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(TimeUnit.SECONDS.toNanos(1), config.headerTimeout().toNanos() / 4));
         while (!closed) {
             LockSupport.parkNanos(tick);
-            long now = System.nanoTime();
-            handshaking.forEach((s, deadline) -> {
-                if (now - deadline >= 0) Sockets.closeQuietly(s);
-            });
-            rejections.flush();
-            overload.flush();
+            try {
+                long now = System.nanoTime();
+                handshaking.forEach((s, deadline) -> {
+                    if (now - deadline < 0 || !expired.add(s)) return;
+                    // still handshaking after the add: its thread removes the mark when it ends; otherwise we do
+                    if (handshaking.containsKey(s)) Thread.ofVirtual().start(() -> Sockets.closeQuietly(s));
+                    else expired.remove(s);
+                });
+                rejections.flush();
+                overload.flush();
+            } catch (Throwable e) {
+                overload.record("remote", "header deadline sweep failed, retrying", String.valueOf(e));
+            }
         }
     }
 

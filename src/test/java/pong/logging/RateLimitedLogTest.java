@@ -58,20 +58,7 @@ class RateLimitedLogTest {
     void repeatsFromOneSourceWithinAMinuteBecomeOneLineWithACount() {
         List<String> lines = new ArrayList<>();
         Logger jul = Logger.getLogger(NAME);
-        Handler h = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                lines.add(java.text.MessageFormat.format(r.getMessage(), r.getParameters()));
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        Handler h = capture(lines);
         jul.addHandler(h);
         try {
             AtomicLong now = new AtomicLong();

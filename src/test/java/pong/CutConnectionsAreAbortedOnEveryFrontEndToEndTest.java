@@ -1,5 +1,6 @@
 package pong;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -20,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -40,6 +42,7 @@ import pong.transport.Sockets;
 @Timeout(60)
 class CutConnectionsAreAbortedOnEveryFrontEndToEndTest {
     private static final int FIRST_PART = 100_000;
+    private static final int ROUNDS = 300;
 
     enum Front { SOCKS5, SOCKS4, CONNECT, HTTP_FORWARD, CURL_SOCKS5, CURL_CONNECT, CURL_HTTP_FORWARD }
 
@@ -126,6 +129,37 @@ class CutConnectionsAreAbortedOnEveryFrontEndToEndTest {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * The app has sent everything and half-closed, so the relay's upward copy is over when the destination
+     * resets: the downward copy then ends too, and the connection must still be aborted, not closed
+     * (both loops could end before the reset's action ran, and a plain close won that race).
+     */
+    @Test
+    void aResetAfterTheAppHalfClosedIsStillAnAbort() throws Exception {
+        try (Origin origin = Origin.start(s -> {
+                 s.getInputStream().readAllBytes(); // until the app's half close arrives
+                 Sockets.abort(s);
+             });
+             ProxyPair pair = ProxyPair.start()) {
+            int clean = 0;
+            for (int i = 0; i < ROUNDS; i++) {
+                try (Socket app = Socks5Client.connect(pair.socksPort(), "127.0.0.1", origin.port())) {
+                    app.setSoTimeout(30_000);
+                    app.getOutputStream().write(new byte[] {1, 2, 3});
+                    app.shutdownOutput();
+                    try {
+                        if (app.getInputStream().read() < 0) clean++;
+                    } catch (SocketTimeoutException e) {
+                        fail("the reset never reached the app");
+                    } catch (IOException e) {
+                        // reset
+                    }
+                }
+            }
+            assertEquals(0, clean, clean + " of " + ROUNDS + " reset streams reached the app as a clean end");
         }
     }
 

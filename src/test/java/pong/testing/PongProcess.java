@@ -52,11 +52,16 @@ public final class PongProcess implements AutoCloseable {
         PongProcess pp = new PongProcess(port, log, process);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline && process.isAlive()) {
-            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                return pp;
-            } catch (IOException e) {
-                Thread.sleep(100);
+            // listening, and past start-up: its first log line written (the port opens before that, and a
+            // test that floods it at once could starve the start-up of fds)
+            if (pp.logText().contains(" listening on ")) {
+                try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                    return pp;
+                } catch (IOException e) {
+                    // not yet
+                }
             }
+            Thread.sleep(100);
         }
         pp.close();
         throw new IOException(name + " did not start listening: " + pp.logText());

@@ -44,18 +44,32 @@ final class HttpFront {
         this.users = users;
     }
 
-    /** The stream to the destination of the previous request, kept for the next one to the same place. */
+    /**
+     * The stream to the destination of the previous request, kept for the next one to the same place.
+     * While a response is being passed on, a reset of the stream (by remote, by the loss of the tunnel,
+     * by shutdown) aborts the app's connection at once, whatever this thread is blocked on, so the app
+     * never takes a cut for the end of a response. Before the response head a reset is answered with a
+     * status (502, 504, ...); between exchanges it only ends the stream.
+     */
     private static final class Upstream {
         final Address address;
         final Stream stream;
         final InputStream in;
         final OutputStream out;
+        private volatile boolean exchanging;
 
-        Upstream(Address address, Stream stream) {
+        Upstream(Address address, Stream stream, Socket app) {
             this.address = address;
             this.stream = stream;
             this.in = StreamIo.input(stream);
             this.out = StreamIo.output(stream);
+            stream.onReset(() -> {
+                if (exchanging) Sockets.abort(app);
+            });
+        }
+
+        void exchanging(boolean on) {
+            exchanging = on;
         }
 
         boolean reusableFor(Address target) {
@@ -95,7 +109,7 @@ final class HttpFront {
                     req = HttpHead.read(in);
                     if (req == null) return;
                     String[] line = req.startLine().split(" ", -1);
-                    if (line.length != 3 || line[0].isEmpty() || !line[2].startsWith("HTTP/1.")) {
+                    if (line.length != 3 || !HttpHead.isToken(line[0]) || !line[2].matches("HTTP/1\\.[0-9]")) {
                         throw new HttpError(HttpError.BAD_REQUEST, "malformed request line");
                     }
                     method = line[0];
@@ -115,7 +129,8 @@ final class HttpFront {
                         return;
                     }
                     target = HttpTarget.absolute(line[1]);
-                    body = HttpBody.ofRequest(req);
+                    checkFraming(req, HttpError.BAD_REQUEST);
+                    body = HttpBody.ofRequest(req, version);
                 } catch (HttpError e) {
                     refuse(app, in, appOut, e);
                     return;
@@ -126,7 +141,7 @@ final class HttpFront {
                     if (up != null) up.release();
                     up = null;
                     try {
-                        up = new Upstream(target.address(), connector.open(FrameType.CONNECT, target.address()));
+                        up = new Upstream(target.address(), connector.open(FrameType.CONNECT, target.address()), app);
                     } catch (IOException e) {
                         refuse(app, in, appOut, gatewayError(target.address(), e));
                         return;
@@ -138,10 +153,11 @@ final class HttpFront {
                     up = null;
                 }
             }
-        } catch (SocketTimeoutException e) {
-            LOG.log(Level.DEBUG, "app {0}: HTTP connection idle, closed", app.getRemoteSocketAddress());
         } finally {
-            if (up != null) up.release();
+            if (up != null) {
+                up.exchanging(false);
+                up.release();
+            }
         }
     }
 
@@ -154,7 +170,8 @@ final class HttpFront {
         req.startLine(method + " " + target.path() + " " + version);
         boolean expectsContinue = req.hasToken("Expect", "100-continue");
         req.removeHopByHop();
-        if (req.get("Host") == null) req.set("Host", target.hostField());
+        // RFC 9112 section 3.2.2: a proxy replaces Host with the absolute URI's authority
+        req.set("Host", target.hostField());
         if (expectsContinue) {
             // Answered here: the request goes upstream whole, so the origin's own 100 would come too late.
             req.remove("Expect");
@@ -174,6 +191,7 @@ final class HttpFront {
                 status = status(resp);
             } while (status / 100 == 1 && status != 101); // interim responses: we already answered 100 ourselves
             if (status == 101) throw new HttpError(HttpError.BAD_GATEWAY, "protocol upgrades are not forwarded (use CONNECT)");
+            checkFraming(resp, HttpError.BAD_GATEWAY);
             HttpBody responseBody = HttpBody.ofResponse(resp, method, status);
             boolean originKeepsAlive = responseBody.kind() != HttpBody.Kind.UNTIL_CLOSE
                     && resp.startLine().startsWith("HTTP/1.1") && !resp.hasToken("Connection", "close");
@@ -182,7 +200,9 @@ final class HttpFront {
             if (!keep) resp.set("Connection", "close");
             resp.writeTo(appOut);
             responded = true;
+            up.exchanging(true);
             responseBody.copy(up.in, appOut);
+            up.exchanging(false);
             if (!originKeepsAlive) up.release();
             return keep;
         } catch (HttpError e) {
@@ -194,6 +214,16 @@ final class HttpFront {
             else refuse(app, in, appOut, gatewayError(target.address(), e));
         }
         return false;
+    }
+
+    /**
+     * A Connection field may not name the fields that frame the message or route it: removing them as
+     * hop-by-hop would forward the body without its framing (the next hop reads it as a new request).
+     */
+    private static void checkFraming(HttpHead head, int status) throws HttpError {
+        for (String f : new String[] {"Content-Length", "Transfer-Encoding", "Host"}) {
+            if (head.hasToken("Connection", f)) throw new HttpError(status, "Connection names " + f);
+        }
     }
 
     private static HttpHead readResponse(InputStream in) throws IOException {
@@ -241,7 +271,13 @@ final class HttpFront {
     private static boolean awaitNextRequest(Socket app, HandshakeInput in) throws IOException {
         app.setSoTimeout((int) KEEP_ALIVE_IDLE.toMillis());
         in.mark(1);
-        if (in.read() < 0) return false;
+        try {
+            if (in.read() < 0) return false;
+        } catch (SocketTimeoutException e) {
+            // idle between requests: a clean end (a timeout inside a request is not, and propagates)
+            LOG.log(Level.DEBUG, "app {0}: HTTP connection idle, closed", app.getRemoteSocketAddress());
+            return false;
+        }
         in.reset();
         in.restart();
         return true;

@@ -41,17 +41,56 @@ final class HttpHead {
             line = readLine(in, budget, true);
             if (line == null) return null;
         } while (line.isEmpty());
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c < ' ' || c == 0x7f) throw new HttpError(HttpError.BAD_REQUEST, "control character in the start line");
+        }
         HttpHead head = new HttpHead(line);
         while (!(line = readLine(in, budget, false)).isEmpty()) {
-            if (line.charAt(0) == ' ' || line.charAt(0) == '\t') throw new HttpError(HttpError.BAD_REQUEST, "folded header lines are not accepted");
-            int colon = line.indexOf(':');
-            if (colon <= 0 || line.substring(0, colon).strip().length() != colon) {
-                throw new HttpError(HttpError.BAD_REQUEST, "malformed header line");
-            }
             if (head.fields.size() == MAX_FIELDS) throw new HttpError(HttpError.BAD_REQUEST, "more than " + MAX_FIELDS + " header lines");
-            head.fields.add(new String[] {line.substring(0, colon), line.substring(colon + 1).strip()});
+            head.fields.add(field(line));
         }
         return head;
+    }
+
+    /**
+     * One field line, strictly (RFC 9112 section 5, RFC 9110 section 5.5): a token name directly followed
+     * by the colon, a value without CR, LF, NUL or other controls except HTAB (a bare CR or a NUL could be
+     * read as a line end by the next hop: a smuggled header). Folded lines (obs-fold) are refused.
+     */
+    static String[] field(String line) throws HttpError {
+        if (line.charAt(0) == ' ' || line.charAt(0) == '\t') throw new HttpError(HttpError.BAD_REQUEST, "folded header lines are not accepted");
+        int colon = line.indexOf(':');
+        if (colon <= 0) throw new HttpError(HttpError.BAD_REQUEST, "malformed header line");
+        for (int i = 0; i < colon; i++) {
+            if (!isTchar(line.charAt(i))) throw new HttpError(HttpError.BAD_REQUEST, "malformed header name");
+        }
+        String value = ows(line.substring(colon + 1));
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ((c < ' ' && c != '\t') || c == 0x7f) throw new HttpError(HttpError.BAD_REQUEST, "control character in a header value");
+        }
+        return new String[] {line.substring(0, colon), value};
+    }
+
+    /** Without leading and trailing SP and HTAB (optional whitespace), and nothing else. */
+    static String ows(String s) {
+        int from = 0;
+        int to = s.length();
+        while (from < to && (s.charAt(from) == ' ' || s.charAt(from) == '\t')) from++;
+        while (to > from && (s.charAt(to - 1) == ' ' || s.charAt(to - 1) == '\t')) to--;
+        return s.substring(from, to);
+    }
+
+    /** RFC 9110 tchar: what a token (a method, a field name, a transfer coding) is made of. */
+    static boolean isTchar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+    }
+
+    static boolean isToken(String s) {
+        if (s.isEmpty()) return false;
+        for (int i = 0; i < s.length(); i++) if (!isTchar(s.charAt(i))) return false;
+        return true;
     }
 
     private static String readLine(InputStream in, int[] budget, boolean eofAllowed) throws IOException {

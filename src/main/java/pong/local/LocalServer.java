@@ -7,7 +7,6 @@ import java.lang.System.Logger.Level;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Set;
@@ -17,6 +16,7 @@ import javax.net.ssl.SSLContext;
 import pong.config.LocalConfig;
 import pong.logging.RateLimitedLog;
 import pong.monitoring.Monitoring;
+import pong.transport.Acceptor;
 import pong.transport.Tls;
 import pong.transport.Transport;
 import pong.transport.Sockets;
@@ -26,7 +26,7 @@ import pong.tunnel.Tunnel;
  * Local's listen port: accepts app connections and tells the proxy protocols apart by their first byte:
  * 0x05 SOCKS5, 0x04 SOCKS4/4a, an upper-case letter (an HTTP method) the HTTP proxy; anything else is closed.
  * Past local.max.connections open app connections, a new one is closed at once without a byte read.
- * Threading: one accept thread; each app connection on its own virtual thread.
+ * Threading: one accept thread ({@link Acceptor}); each app connection on its own virtual thread.
  */
 public final class LocalServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(LocalServer.class.getName());
@@ -46,7 +46,7 @@ public final class LocalServer implements AutoCloseable {
     private final RateLimitedLog refusals = new RateLimitedLog(LOG, Level.WARNING, Duration.ofMinutes(1));
     private final Monitoring monitoring;
     private ServerSocket server;
-    private volatile boolean closed;
+    private Acceptor acceptor;
 
     public LocalServer(LocalConfig config) throws IOException, GeneralSecurityException {
         this.config = config;
@@ -83,7 +83,7 @@ public final class LocalServer implements AutoCloseable {
             monitoring.close();
             throw e;
         }
-        Thread.ofPlatform().name("local accept").daemon(false).start(this::acceptLoop);
+        acceptor = Acceptor.start("local", server, this::accepted);
         LOG.log(Level.INFO, "local listening on {0}:{1,number,#} (SOCKS5, SOCKS4a, HTTP), tunnel to {2}",
                 config.listen().host(), port(), config.remote());
         return this;
@@ -131,12 +131,17 @@ public final class LocalServer implements AutoCloseable {
         return refused.get();
     }
 
+    /** The accept loop, for its counts of failures and of connections shed at the fd limit. */
+    public Acceptor acceptor() {
+        return acceptor;
+    }
+
     @Override
     public void close() {
-        closed = true;
-        Sockets.closeQuietly(server);
+        acceptor.close();
         connector.close();
-        for (Socket s : apps) Sockets.closeQuietly(s);
+        // still open now means cut: the app must see an abort, not an end (a close-delimited HTTP body would look whole)
+        for (Socket s : apps) Sockets.abort(s);
         refusals.flushAll();
         monitoring.close();
     }
@@ -148,32 +153,25 @@ public final class LocalServer implements AutoCloseable {
      * @return the number of app connections that were cut
      */
     public int shutdown(Duration grace) {
-        closed = true;
-        Sockets.closeQuietly(server);
+        acceptor.close();
         int cut = pong.GracePeriod.await(LOG, "local", "app connections", apps::size, grace);
         close();
         return cut;
     }
 
-    private void acceptLoop() {
-        while (!closed) {
-            Socket s;
-            try {
-                s = server.accept();
-            } catch (IOException e) {
-                if (!closed) LOG.log(Level.ERROR, "accept failed, local stops listening: {0}", e.getMessage());
-                return;
-            }
-            refusals.flush();
-            if (apps.size() >= config.maxConnections()) {
-                // Refused in the accept thread, without reading: costs no thread and tells the app at once.
-                refused.incrementAndGet();
-                refusals.record(s.getInetAddress().getHostAddress(),
-                        "app connection refused: local.max.connections=" + config.maxConnections() + " are open");
-                Sockets.closeQuietly(s);
-                continue;
-            }
-            apps.add(s);
+    /** On the accept thread. */
+    private void accepted(Socket s) {
+        refusals.flush();
+        if (apps.size() >= config.maxConnections()) {
+            // Refused in the accept thread, without reading: costs no thread and tells the app at once.
+            refused.incrementAndGet();
+            refusals.record(s.getInetAddress().getHostAddress(),
+                    "app connection refused: local.max.connections=" + config.maxConnections() + " are open");
+            Sockets.closeQuietly(s);
+            return;
+        }
+        apps.add(s);
+        try {
             Thread.ofVirtual().name("app " + s.getRemoteSocketAddress()).start(() -> {
                 try {
                     serve(s);
@@ -181,12 +179,20 @@ public final class LocalServer implements AutoCloseable {
                     apps.remove(s);
                 }
             });
+        } catch (RuntimeException | OutOfMemoryError e) {
+            apps.remove(s);
+            throw e;
         }
     }
 
-
+    /**
+     * Runs the front the first byte names. A front that relays aborts the app's connection itself when
+     * the relay is cut (Relay, HttpFront); what ends here is a handshake that failed or timed out (closed,
+     * as docs/limits.md says) or a front that failed unexpectedly (aborted: nobody can tell how far it got).
+     */
     private void serve(Socket app) {
-        try (app) {
+        boolean clean = false;
+        try {
             app.setTcpNoDelay(true);
             // A fixed send buffer bounds the kernel memory an app that stops reading can pin (autotuning
             // would grow it to tcp_wmem's maximum, 4 MiB here); on loopback 256 KiB still moves GB/s.
@@ -208,12 +214,21 @@ public final class LocalServer implements AutoCloseable {
                 LOG.log(Level.INFO, "app {0}: unknown protocol (first byte 0x{1}), closed",
                         app.getRemoteSocketAddress(), Integer.toHexString(first));
             }
+            clean = true;
         } catch (SocketTimeoutException e) {
+            clean = true;
             LOG.log(Level.INFO, "app {0}: handshake timed out", app.getRemoteSocketAddress());
         } catch (EOFException e) {
+            clean = true;
             LOG.log(Level.DEBUG, "app {0}: closed during handshake", app.getRemoteSocketAddress());
         } catch (IOException e) {
+            clean = true;
             LOG.log(Level.INFO, "app {0}: {1}", app.getRemoteSocketAddress(), e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "app " + app.getRemoteSocketAddress() + ": unexpected failure, connection aborted", e);
+        } finally {
+            if (clean) Sockets.closeQuietly(app);
+            else Sockets.abort(app);
         }
     }
 }

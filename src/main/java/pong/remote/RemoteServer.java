@@ -29,6 +29,7 @@ import pong.protocol.ConnectionHeader;
 import pong.protocol.ErrorCode;
 import pong.protocol.FrameType;
 import pong.protocol.PongException;
+import pong.transport.Acceptor;
 import pong.transport.Tls;
 import pong.transport.Transport;
 import pong.tunnel.Relay;
@@ -52,6 +53,8 @@ public final class RemoteServer implements AutoCloseable {
     private final Set<Tunnel> tunnels = ConcurrentHashMap.newKeySet();
     /** Connections before their tunnel starts, with the System.nanoTime() by which the header must be in. */
     private final Map<Socket, Long> handshaking = new ConcurrentHashMap<>();
+    /** Connections in {@link #handshaking} whose deadline passed and whose close has been started. */
+    private final Set<Socket> expired = ConcurrentHashMap.newKeySet();
     private final Map<UUID, Integer> tunnelsPerClient = new HashMap<>(); // guarded by itself
     private final AtomicInteger pendingDials = new AtomicInteger();
     private final AtomicLong tunnelsAccepted = new AtomicLong();
@@ -63,6 +66,7 @@ public final class RemoteServer implements AutoCloseable {
     private final RateLimitedLog overload = new RateLimitedLog(LOG, Level.WARNING, Duration.ofMinutes(1));
     private final Monitoring monitoring;
     private ServerSocket server;
+    private Acceptor acceptor;
     private volatile boolean closed;
     private volatile boolean draining;
 
@@ -87,7 +91,7 @@ public final class RemoteServer implements AutoCloseable {
             monitoring.close();
             throw e;
         }
-        Thread.ofPlatform().name("remote accept").daemon(false).start(this::acceptLoop);
+        acceptor = Acceptor.start("remote", server, this::accepted);
         Thread.ofVirtual().name("remote sweeper").start(this::sweepLoop);
         LOG.log(Level.INFO, "remote listening on {0} ({1} client ids, dst.deny={2})",
                 config.listen().toString().replaceFirst(":\\d+$", ":" + port()), clients.size(), config.deny());
@@ -141,6 +145,11 @@ public final class RemoteServer implements AutoCloseable {
         return dialsRefused.get();
     }
 
+    /** The accept loop, for its counts of failures and of connections shed at the fd limit. */
+    public Acceptor acceptor() {
+        return acceptor;
+    }
+
     /** Connections accepted whose connection header has not been checked yet. */
     public int handshaking() {
         return handshaking.size();
@@ -167,7 +176,7 @@ public final class RemoteServer implements AutoCloseable {
     public void close() {
         closed = true;
         draining = true;
-        Sockets.closeQuietly(server);
+        acceptor.close();
         for (Socket s : handshaking.keySet()) Sockets.closeQuietly(s);
         for (Tunnel t : tunnels) t.close();
         rejections.flushAll();
@@ -183,24 +192,21 @@ public final class RemoteServer implements AutoCloseable {
      */
     public int shutdown(Duration grace) {
         draining = true;
-        Sockets.closeQuietly(server);
+        acceptor.close();
         int cut = pong.GracePeriod.await(LOG, "remote", "streams", this::activeStreams, grace);
         close();
         return cut;
     }
 
-    private void acceptLoop() {
-        while (!closed) {
-            Socket s;
-            try {
-                s = server.accept();
-            } catch (IOException e) {
-                if (!closed && !draining) LOG.log(Level.ERROR, "accept failed, remote stops listening: {0}", e.getMessage());
-                return;
-            }
-            handshaking.put(s, System.nanoTime() + config.headerTimeout().toNanos());
-            if (closed) Sockets.closeQuietly(s);
+    /** On the accept thread: the handshake goes to a thread of its own. */
+    private void accepted(Socket s) {
+        handshaking.put(s, System.nanoTime() + config.headerTimeout().toNanos());
+        if (closed) Sockets.closeQuietly(s);
+        try {
             Thread.ofVirtual().name("remote handshake " + s.getRemoteSocketAddress()).start(() -> handshake(s));
+        } catch (RuntimeException | OutOfMemoryError e) {
+            handshaking.remove(s);
+            throw e;
         }
     }
 
@@ -211,7 +217,10 @@ public final class RemoteServer implements AutoCloseable {
         try {
             s.setTcpNoDelay(true);
             s.setKeepAlive(true);
-            s.setSoTimeout((int) config.headerTimeout().toMillis());
+            // the read timeout ends at the one deadline too, whichever of the two notices first
+            Long deadline = handshaking.get(s);
+            long left = deadline == null ? config.headerTimeout().toMillis() : TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            s.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, left)));
             ConnectionHeader header = ConnectionHeader.read(s.getInputStream());
             handshaking.remove(s); // the header is in: the deadline sweeper must not close it any more
             if (header.version() != ConnectionHeader.VERSION || !knownClient(header)) {
@@ -248,11 +257,12 @@ public final class RemoteServer implements AutoCloseable {
             // scanners, health checks and slow clients: expected, so counted per address rather than logged each time
             Long deadline = handshaking.get(s);
             boolean late = e instanceof SocketTimeoutException || (deadline != null && System.nanoTime() - deadline >= 0);
-            rejections.record(source, late ? "no connection header within header.timeout=" + config.headerTimeout().toMillis() + " ms"
-                    : e instanceof EOFException ? "closed before sending a whole connection header"
-                    : "tunnel handshake failed: " + e.getMessage());
+            if (late) rejections.record(source, "no connection header within header.timeout=" + config.headerTimeout().toMillis() + " ms");
+            else if (e instanceof EOFException) rejections.record(source, "closed before sending a whole connection header");
+            else rejections.record(source, "tunnel handshake failed", e.getMessage());
         } finally {
             handshaking.remove(s);
+            expired.remove(s);
             if (!handedOver) Sockets.closeQuietly(s);
         }
     }
@@ -262,18 +272,27 @@ public final class RemoteServer implements AutoCloseable {
      * to a tunnel, TLS handshake and 17-byte header, not each read: the socket's read timeout alone let
      * a client that trickles a byte at a time hold a connection for hours; its handshake thread then
      * fails), and writes the per-minute counts of rejections whose minute is over, so they appear on
-     * time even when nothing else happens.
+     * time even when nothing else happens. Each close runs on a thread of its own (closing a TLS socket
+     * may wait for its handshake's lock), so one slow close cannot push the other deadlines back, and
+     * nothing thrown in a tick ends the sweeper: deadlines must hold as long as the listener does.
      */
     private void sweepLoop() {
         long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(TimeUnit.SECONDS.toNanos(1), config.headerTimeout().toNanos() / 4));
         while (!closed) {
             LockSupport.parkNanos(tick);
-            long now = System.nanoTime();
-            handshaking.forEach((s, deadline) -> {
-                if (now - deadline >= 0) Sockets.closeQuietly(s);
-            });
-            rejections.flush();
-            overload.flush();
+            try {
+                long now = System.nanoTime();
+                handshaking.forEach((s, deadline) -> {
+                    if (now - deadline < 0 || !expired.add(s)) return;
+                    // still handshaking after the add: its thread removes the mark when it ends; otherwise we do
+                    if (handshaking.containsKey(s)) Thread.ofVirtual().start(() -> Sockets.closeQuietly(s));
+                    else expired.remove(s);
+                });
+                rejections.flush();
+                overload.flush();
+            } catch (Throwable e) {
+                overload.record("remote", "header deadline sweep failed, retrying", String.valueOf(e));
+            }
         }
     }
 
@@ -345,7 +364,7 @@ public final class RemoteServer implements AutoCloseable {
                 Relay.run(stream, dst, dst.getInputStream());
             } catch (IOException e) {
                 stream.reset(ErrorCode.ERR, e.getMessage());
-                Sockets.closeQuietly(dst);
+                Sockets.abort(dst); // the destination must not take this for the client's clean end
             }
         });
     }

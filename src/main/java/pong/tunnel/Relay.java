@@ -51,7 +51,10 @@ public final class Relay {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Sockets.closeQuietly(socket);
+        // Both copy loops can end before the reset action has run (it runs on the thread that reset the
+        // stream, after waking them): a plain close here would reach the app as a clean end.
+        if (stream.state() == StreamState.RESET) Sockets.abort(socket);
+        else Sockets.closeQuietly(socket);
         StreamWatch watch = stream.watch();
         if (watch != null) watch.ended(stream.resetCode(), fromSocket[0], toSocket, socket.getRemoteSocketAddress());
     }

@@ -1,0 +1,107 @@
+package pong;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import pong.config.Config;
+import pong.config.LocalConfig;
+import pong.local.LocalServer;
+import pong.testing.Eventually;
+import pong.testing.Origin;
+import pong.testing.PongProcess;
+import pong.testing.ProxyPair;
+import pong.testing.Transfers;
+import pong.transport.Sockets;
+
+/**
+ * Each half as a real process with a small fd limit (prlimit, soft and hard): idle connections use up
+ * its fds, so accept() fails with "Too many open files". The listener keeps going: while at the limit,
+ * a new connection is accepted and reset at once (the fd reserve) instead of hanging in the queue, the
+ * pressure is logged, and once the idle connections leave, the process serves again.
+ */
+@Timeout(120)
+class ListenersOutliveRunningOutOfFdsEndToEndTest {
+    private static final int FD_LIMIT = 128;
+    /** Well past the limit, well within the listen backlog (1,024). */
+    private static final int IDLE_CONNECTIONS = 300;
+
+    @Test
+    void remoteOutOfFdsResetsNewcomersAndServesAgainOnceFdsAreFree(@TempDir Path dir) throws Exception {
+        UUID client = UUID.randomUUID();
+        try (PongProcess remote = PongProcess.start(dir, "remote", Map.of("mode", "remote", "clients", client.toString(),
+                "dst.deny", "", "header.timeout", "100s"), "tcp://", FD_LIMIT);
+             Origin echo = Origin.echo()) {
+            exhaustThenRecover(remote, () -> {
+                Map<String, String> l = Map.of("mode", "local", "listen", "127.0.0.1:0", "remote", "tcp://127.0.0.1:" + remote.port,
+                        "client.id", client.toString());
+                try (LocalServer local = new LocalServer((LocalConfig) Config.parse(ProxyPair.writeProperties(dir.resolve("l.properties"), l))).start()) {
+                    Transfers.assertEcho(local.port(), echo.port(), 100_000, 1);
+                }
+            });
+        }
+    }
+
+    @Test
+    void localOutOfFdsResetsNewcomersAndServesAgainOnceFdsAreFree(@TempDir Path dir) throws Exception {
+        try (ProxyPair pair = ProxyPair.start(); Origin echo = Origin.echo();
+             PongProcess local = PongProcess.start(dir, "local", Map.of("mode", "local",
+                     "remote", "tls://127.0.0.1:" + pair.remote.port(), "client.id", pair.clientId.toString(),
+                     "tls.trust", pong.testing.TestPki.certPem().toString(), "handshake.timeout", "100s"), "", FD_LIMIT)) {
+            Transfers.assertEcho(local.port, echo.port(), 10_000, 1); // the tunnel is up before the flood
+            exhaustThenRecover(local, () -> Transfers.assertEcho(local.port, echo.port(), 100_000, 2));
+        }
+    }
+
+    interface Check {
+        void run() throws Exception;
+    }
+
+    private static void exhaustThenRecover(PongProcess p, Check served) throws Exception {
+        List<Socket> idle = new ArrayList<>();
+        try {
+            for (int i = 0; i < IDLE_CONNECTIONS; i++) idle.add(new Socket(InetAddress.getLoopbackAddress(), p.port));
+            assertTrue(Eventually.holds(() -> p.logText().contains("Too many open files")), p.logText());
+            // at the limit: a newcomer is told at once (reset or closed) rather than left in the queue
+            try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), p.port)) {
+                probe.setSoTimeout(30_000);
+                try {
+                    probe.getInputStream().read();
+                } catch (SocketTimeoutException e) {
+                    fail("a connection made at the fd limit was left hanging: " + p.logText());
+                } catch (IOException e) {
+                    // reset: what the reserve is for
+                }
+            }
+        } finally {
+            for (Socket s : idle) Sockets.closeQuietly(s);
+        }
+        // the idle connections' fds come free as the process notices them leave: until then newcomers are still reset
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            try {
+                served.run();
+                break;
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) throw e;
+                Thread.sleep(200);
+            }
+        }
+        assertTrue(p.isAlive(), p.logText());
+        String log = p.logText();
+        log.lines().filter(x -> x.contains("file descriptors")).forEach(System.out::println);
+        assertTrue(log.contains("fds open"), log);
+        assertTrue(!log.contains("stops listening"), log);
+    }
+}

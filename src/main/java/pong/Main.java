@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import pong.config.Config;
 import pong.config.ConfigException;
 import pong.config.LocalConfig;
+import pong.config.ModeConfig;
 import pong.config.RemoteConfig;
 import pong.local.LocalServer;
 import pong.remote.RemoteServer;
@@ -29,14 +30,16 @@ public final class Main {
         }
         Runnable shutdown;
         try {
-            Object config = Config.parse(Path.of(args[0]));
-            if (config instanceof LocalConfig lc) {
-                LocalServer local = new LocalServer(lc).start();
-                shutdown = () -> local.shutdown(lc.limits().shutdownGrace());
-            } else {
-                RemoteConfig rc = (RemoteConfig) config;
-                RemoteServer remote = new RemoteServer(rc).start();
-                shutdown = () -> remote.shutdown(rc.limits().shutdownGrace());
+            ModeConfig config = Config.parse(Path.of(args[0]));
+            switch (config) {
+                case LocalConfig lc -> {
+                    LocalServer local = new LocalServer(lc).start();
+                    shutdown = () -> local.shutdown(lc.limits().shutdownGrace());
+                }
+                case RemoteConfig rc -> {
+                    RemoteServer remote = new RemoteServer(rc).start();
+                    shutdown = () -> remote.shutdown(rc.limits().shutdownGrace());
+                }
             }
         } catch (ConfigException e) {
             System.err.println("pong: config error: " + e.getMessage());

@@ -2,7 +2,6 @@ package pong.local;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -12,8 +11,9 @@ import pong.protocol.ConnectionHeader;
 import pong.protocol.ErrorCode;
 import pong.protocol.FrameType;
 import pong.protocol.PongException;
+import pong.transport.ClientOptions;
+import pong.transport.Conduit;
 import pong.transport.Endpoint;
-import pong.transport.Transport;
 import pong.tunnel.Stream;
 import pong.tunnel.Tunnel;
 import pong.tunnel.TunnelSettings;
@@ -35,7 +35,7 @@ public final class TunnelConnector implements AutoCloseable {
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private final Endpoint remote;
-    private final Transport.ClientTls tls;
+    private final ClientOptions options;
     private final byte[] header;
     private final Duration connectTimeout;
     private final TunnelSettings settings;
@@ -47,9 +47,9 @@ public final class TunnelConnector implements AutoCloseable {
     private long tunnelsOpened; // guarded by connectLock
 
 
-    public TunnelConnector(Endpoint remote, Transport.ClientTls tls, UUID clientId, Duration connectTimeout, TunnelSettings settings) {
+    public TunnelConnector(Endpoint remote, ClientOptions options, UUID clientId, Duration connectTimeout, TunnelSettings settings) {
         this.remote = remote;
-        this.tls = tls;
+        this.options = options;
         this.header = ConnectionHeader.of(clientId).encode();
         this.connectTimeout = connectTimeout;
         this.settings = settings;
@@ -117,12 +117,12 @@ public final class TunnelConnector implements AutoCloseable {
 
     /** Connects and starts a tunnel; caller holds connectLock. */
     private Tunnel attempt() throws IOException {
-        Socket s = Transport.connect(remote, tls, connectTimeout);
+        Conduit c = remote.transport().connect(remote, options, connectTimeout);
         Tunnel t;
         try {
-            t = new Tunnel(s, Tunnel.Side.LOCAL, settings, header, null);
+            t = new Tunnel(c, Tunnel.Side.LOCAL, settings, header, null);
         } catch (IOException e) {
-            s.close();
+            c.abort();
             throw e;
         }
         current = t;

@@ -1,11 +1,11 @@
 package pong.remote;
 
+import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -28,8 +28,11 @@ import pong.protocol.ConnectionHeader;
 import pong.protocol.ErrorCode;
 import pong.protocol.FrameType;
 import pong.protocol.PongException;
+import pong.transport.Conduit;
+import pong.transport.ServerOptions;
 import pong.transport.Tls;
 import pong.transport.Transport;
+import pong.transport.Transports;
 import pong.tunnel.Relay;
 import pong.tunnel.Stream;
 import pong.tunnel.Tunnel;
@@ -49,8 +52,11 @@ public final class RemoteServer implements AutoCloseable {
     private final Dialer dialer;
     private final List<byte[]> clients;
     private final Set<Tunnel> tunnels = ConcurrentHashMap.newKeySet();
-    /** Connections before their tunnel starts, with the System.nanoTime() by which the header must be in. */
-    private final Map<Socket, Long> handshaking = new ConcurrentHashMap<>();
+    /**
+     * Connections (accepted sockets while their transport handshakes, then the conduits it yielded)
+     * before their tunnel starts, with the System.nanoTime() by which the connection header must be in.
+     */
+    private final Map<Closeable, Long> handshaking = new ConcurrentHashMap<>();
     private final Map<UUID, Integer> tunnelsPerClient = new HashMap<>(); // guarded by itself
     private final AtomicInteger pendingDials = new AtomicInteger();
     private final AtomicLong tunnelsAccepted = new AtomicLong();
@@ -61,6 +67,7 @@ public final class RemoteServer implements AutoCloseable {
     private final RateLimitedLog rejections = new RateLimitedLog(LOG, Level.WARNING, Duration.ofMinutes(1));
     private final RateLimitedLog overload = new RateLimitedLog(LOG, Level.WARNING, Duration.ofMinutes(1));
     private ServerSocket server;
+    private Transport.Server transport;
     private volatile boolean closed;
     private volatile boolean draining;
 
@@ -72,16 +79,18 @@ public final class RemoteServer implements AutoCloseable {
 
     public RemoteServer start() throws IOException, GeneralSecurityException {
         SSLContext tls = null;
-        if (config.listen().tls()) {
+        if (config.listen().transport().secure()) {
             tls = config.tlsKeystore() != null
                     ? Tls.server(config.tlsKeystore(), config.tlsKeystorePassword().toCharArray())
                     : Tls.server(config.tlsCert(), config.tlsKey());
         }
-        server = Transport.listen(config.listen(), tls);
+        transport = config.listen().transport().server(config.listen(),
+                new ServerOptions(tls, config.trustedProxies(), config.headerTimeout()));
+        server = Transports.listen(config.listen());
         Thread.ofPlatform().name("remote accept").daemon(false).start(this::acceptLoop);
         Thread.ofVirtual().name("remote sweeper").start(this::sweepLoop);
         LOG.log(Level.INFO, "remote listening on {0} ({1} client ids, dst.deny={2})",
-                config.listen().toString().replaceFirst(":\\d+$", ":" + port()), clients.size(), config.deny());
+                config.listen().withPort(port()), clients.size(), config.deny());
         return this;
     }
 
@@ -141,7 +150,7 @@ public final class RemoteServer implements AutoCloseable {
         closed = true;
         draining = true;
         Sockets.closeQuietly(server);
-        for (Socket s : handshaking.keySet()) Sockets.closeQuietly(s);
+        for (Closeable c : handshaking.keySet()) Sockets.closeQuietly(c);
         for (Tunnel t : tunnels) t.close();
         rejections.flushAll();
         overload.flushAll();
@@ -176,16 +185,40 @@ public final class RemoteServer implements AutoCloseable {
         }
     }
 
+    /** On the connection's own thread: the transport's handshake, then {@link #admit} for the tunnel it yields. */
     private void handshake(Socket s) {
-        SocketAddress peer = s.getRemoteSocketAddress();
         String source = s.getInetAddress().getHostAddress();
+        try {
+            transport.serve(s, conduit -> admit(conduit, s));
+        } catch (IOException | RuntimeException e) {
+            // scanners, health checks and slow clients: expected, so counted per address rather than logged each time
+            Long deadline = handshaking.get(s);
+            boolean late = e instanceof SocketTimeoutException || (deadline != null && System.nanoTime() - deadline >= 0);
+            rejections.record(source, late ? "no tunnel within header.timeout=" + config.headerTimeout().toMillis() + " ms"
+                    : e instanceof EOFException ? "closed before the transport handshake ended"
+                    : config.listen().scheme() + " handshake failed: " + e.getMessage());
+            Sockets.closeQuietly(s);
+        } finally {
+            handshaking.remove(s);
+        }
+    }
+
+    /**
+     * Checks the connection header on a conduit the transport yielded and starts its tunnel. The header
+     * must come by the connection's deadline (the first conduit of a connection) or within header.timeout
+     * of the conduit's arrival (later ones, on a multiplexing transport). Runs on the thread the transport
+     * calls its sink on.
+     */
+    private void admit(Conduit conduit, Socket connection) {
+        Long connectionDeadline = handshaking.remove(connection);
+        long deadline = connectionDeadline != null ? connectionDeadline : System.nanoTime() + config.headerTimeout().toNanos();
+        handshaking.put(conduit, deadline);
+        if (closed) conduit.abort();
+        String source = conduit.peer().getAddress().getHostAddress();
         boolean handedOver = false;
         try {
-            s.setTcpNoDelay(true);
-            s.setKeepAlive(true);
-            s.setSoTimeout((int) config.headerTimeout().toMillis());
-            ConnectionHeader header = ConnectionHeader.read(s.getInputStream());
-            handshaking.remove(s); // the header is in: the deadline sweeper must not close it any more
+            ConnectionHeader header = ConnectionHeader.read(conduit.input());
+            handshaking.remove(conduit); // the header is in: the deadline sweeper must not close it any more
             if (header.version() != ConnectionHeader.VERSION || !knownClient(header)) {
                 // What a closed port would give: no byte back, whatever came; logged once a minute per address.
                 rejections.record(source, "rejected tunnel: "
@@ -199,10 +232,9 @@ public final class RemoteServer implements AutoCloseable {
                         + config.limits().maxTunnelsPerClient() + " tunnels");
                 return;
             }
-            s.setSoTimeout(0);
             Tunnel tunnel;
             try {
-                tunnel = new Tunnel(s, Tunnel.Side.REMOTE, config.tunnel(), null, this::serve);
+                tunnel = new Tunnel(conduit, Tunnel.Side.REMOTE, config.tunnel(), null, this::serve);
             } catch (IOException | RuntimeException e) {
                 releaseTunnel(client);
                 throw e;
@@ -215,23 +247,21 @@ public final class RemoteServer implements AutoCloseable {
                 releaseTunnel(client);
             });
             if (closed) tunnel.close();
-            LOG.log(Level.INFO, "tunnel from {0} for client {1}", peer, client);
+            LOG.log(Level.INFO, "tunnel from {0} for client {1}", conduit.name(), client);
         } catch (IOException e) {
-            // scanners, health checks and slow clients: expected, so counted per address rather than logged each time
-            Long deadline = handshaking.get(s);
-            boolean late = e instanceof SocketTimeoutException || (deadline != null && System.nanoTime() - deadline >= 0);
+            boolean late = System.nanoTime() - deadline >= 0;
             rejections.record(source, late ? "no connection header within header.timeout=" + config.headerTimeout().toMillis() + " ms"
                     : e instanceof EOFException ? "closed before sending a whole connection header"
                     : "tunnel handshake failed: " + e.getMessage());
         } finally {
-            handshaking.remove(s);
-            if (!handedOver) Sockets.closeQuietly(s);
+            handshaking.remove(conduit);
+            if (!handedOver) conduit.reject();
         }
     }
 
     /**
      * Every tick: closes connections past their header deadline (header.timeout bounds the whole way
-     * to a tunnel, TLS handshake and 17-byte header, not each read: the socket's read timeout alone let
+     * to a tunnel, the transport's handshake (TLS, HTTP upgrade) and the 17-byte header, not each read: the socket's read timeout alone let
      * a client that trickles a byte at a time hold a connection for hours; its handshake thread then
      * fails), and writes the per-minute counts of rejections whose minute is over, so they appear on
      * time even when nothing else happens.
@@ -241,8 +271,8 @@ public final class RemoteServer implements AutoCloseable {
         while (!closed) {
             LockSupport.parkNanos(tick);
             long now = System.nanoTime();
-            handshaking.forEach((s, deadline) -> {
-                if (now - deadline >= 0) Sockets.closeQuietly(s);
+            handshaking.forEach((c, deadline) -> {
+                if (now - deadline >= 0) Sockets.closeQuietly(c);
             });
             rejections.flush();
             overload.flush();

@@ -10,14 +10,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 import pong.protocol.Address;
 import pong.protocol.ConnectionHeader;
 import pong.protocol.Frame;
 import pong.protocol.FrameType;
-import pong.transport.Endpoint;
 import pong.transport.Tls;
 import pong.transport.Sockets;
-import pong.transport.Transport;
 
 /**
  * A scripted stand-in for pong-go's remote, for testing our local against it (NOTES.md, "How pong-go
@@ -38,8 +37,8 @@ public final class GoRemotePeer implements AutoCloseable {
     private final AtomicInteger finishesAnswered = new AtomicInteger();
 
     private GoRemotePeer() throws Exception {
-        listener = Origin.serve(Transport.listen(new Endpoint(true, "127.0.0.1", 0),
-                Tls.server(TestPki.keystore(), TestPki.KEYSTORE_PASSWORD.toCharArray())), this::serve);
+        SSLContext tls = Tls.server(TestPki.keystore(), TestPki.KEYSTORE_PASSWORD.toCharArray());
+        listener = Origin.start(raw -> serve(Tls.serverSide(raw, tls)));
     }
 
     public static GoRemotePeer start() throws Exception {

@@ -153,7 +153,7 @@ final class WebSocketTransport implements Transport {
         } catch (IllegalArgumentException e) {
             nonce = null;
         }
-        if (nonce == null || nonce.length != 16) throw new NotAnUpgrade("no valid Sec-WebSocket-Key");
+        if (nonce == null || nonce.length != 16 || key.length() != 24) throw new NotAnUpgrade("no valid Sec-WebSocket-Key");
         return key;
     }
 

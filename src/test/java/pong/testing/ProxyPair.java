@@ -30,6 +30,15 @@ public final class ProxyPair implements AutoCloseable {
 
     private ProxyPair(Map<String, String> remoteOverrides, Map<String, String> localOverrides,
                       java.util.function.IntUnaryOperator route) throws Exception {
+        this(remoteOverrides, localOverrides, (listen, port) -> listen.withPort(route.applyAsInt(port)).toString());
+    }
+
+    /** How local reaches remote: its {@code remote} value from remote's listen endpoint and the port remote got. */
+    public interface Route {
+        String remoteValue(Endpoint listen, int port) throws Exception;
+    }
+
+    private ProxyPair(Map<String, String> remoteOverrides, Map<String, String> localOverrides, Route route) throws Exception {
         dir = Files.createTempDirectory("pong-pair");
         Map<String, String> r = new LinkedHashMap<>();
         r.put("mode", "remote");
@@ -45,7 +54,7 @@ public final class ProxyPair implements AutoCloseable {
         Map<String, String> l = new LinkedHashMap<>();
         l.put("mode", "local");
         l.put("listen", "127.0.0.1:0");
-        l.put("remote", listen.withPort(route.applyAsInt(remote.port())).toString());
+        l.put("remote", route.remoteValue(listen, remote.port()));
         l.put("client.id", clientId.toString());
         if (listen.transport().secure()) l.put("tls.trust", TestPki.certPem().toString());
         merge(l, localOverrides);
@@ -79,6 +88,11 @@ public final class ProxyPair implements AutoCloseable {
     /** Like {@link #start(Map, Map)}, but local reaches remote through the port that {@code route} returns for remote's port (a test proxy). */
     public static ProxyPair startVia(java.util.function.IntUnaryOperator route, Map<String, String> remoteOverrides,
                                      Map<String, String> localOverrides) throws Exception {
+        return new ProxyPair(remoteOverrides, localOverrides, route);
+    }
+
+    /** Like {@link #start(Map, Map)}, with local's {@code remote} value chosen by {@code route} once remote listens (a web server in front). */
+    public static ProxyPair startBehind(Route route, Map<String, String> remoteOverrides, Map<String, String> localOverrides) throws Exception {
         return new ProxyPair(remoteOverrides, localOverrides, route);
     }
 

@@ -39,11 +39,14 @@ import pong.tunnel.Tunnel;
 import pong.transport.Sockets;
 
 /**
- * Remote's listener: takes tunnel connections, checks the connection header within the header
- * timeout, and serves each stream the client opens by dialing its destination on the stream's own
- * virtual thread. Enforces the limits of docs/limits.md (tunnels per client, dials in progress; the
- * stream cap is the tunnel's). Threading: one accept thread, one sweeper (header deadlines, log
- * counts), one virtual thread per connection during its handshake, then the tunnel's own threads; {@link #shutdown} and {@link #close} from any thread.
+ * Remote's listener: accepts TCP connections, lets the listen URL's transport turn each into tunnel
+ * conduits (TLS, WebSocket upgrade), checks each conduit's connection header, all within one
+ * header.timeout deadline, and serves each stream the client opens by dialing its destination on the
+ * stream's own virtual thread. Enforces the limits of docs/limits.md (tunnels per client, dials in
+ * progress; the stream cap is the tunnel's). Threading: one accept thread, one sweeper (handshake
+ * deadlines, log counts), one virtual thread per connection for the transport's handshake and the
+ * connection header (a multiplexing transport may call {@link #admit} from threads of its own), then
+ * the tunnel's own threads; {@link #shutdown} and {@link #close} from any thread.
  */
 public final class RemoteServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RemoteServer.class.getName());

@@ -128,6 +128,11 @@ final class WebSocketConduit implements Conduit {
         for (; i < n; i++) dst[dstOff + i] = (byte) (src[srcOff + i] ^ key[(keyPos + i) & 3]);
     }
 
+    /** RFC 6455 section 7.4: the codes a close frame may carry (1004-1006 and 1015 are reserved, below 1000 unused). */
+    static boolean sendableCloseCode(int code) {
+        return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+    }
+
     /** Writes one frame; the payload is copied (and masked, on the client) straight into the frame buffer. */
     private void writeFrame(int opcode, byte[] b, int off, int n) throws IOException {
         writeLock.lock();
@@ -301,6 +306,7 @@ final class WebSocketConduit implements Conduit {
                 case OP_CLOSE -> {
                     if (n == 1) throw fail(CLOSE_PROTOCOL_ERROR, "close frame with a 1-byte payload");
                     int code = n >= 2 ? ((control[0] & 0xff) << 8) | (control[1] & 0xff) : CLOSE_NORMAL;
+                    if (!sendableCloseCode(code)) throw fail(CLOSE_PROTOCOL_ERROR, "close code " + code + " is not one a peer may send");
                     // the close handshake: echo the peer's code, then the input ends
                     sendClose(code, "", true);
                     ended = true;

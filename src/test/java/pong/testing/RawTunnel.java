@@ -41,9 +41,14 @@ public final class RawTunnel implements AutoCloseable {
     private final List<Frame> received = new ArrayList<>();
 
     public RawTunnel(Socket socket) throws IOException {
+        this(socket, socket.getInputStream(), socket.getOutputStream());
+    }
+
+    /** A tunnel whose bytes travel in these streams on the socket (a WebSocket's messages, say); the socket gives the read timeouts. */
+    public RawTunnel(Socket socket, InputStream input, OutputStream output) {
         this.socket = socket;
-        this.in = new BufferedInputStream(socket.getInputStream());
-        this.out = socket.getOutputStream();
+        this.in = new BufferedInputStream(input);
+        this.out = output;
         this.reader = new FrameReader(in);
     }
 

@@ -144,7 +144,8 @@ class WebSocketEndToEndTest {
                 Arguments.of("a length of 2^63", 0x82, new byte[0], true, Long.MIN_VALUE, 1002),
                 Arguments.of("a length of 2^63 - 1", 0x82, new byte[0], true, Long.MAX_VALUE, 1009),
                 Arguments.of("a message over the cap", 0x82, new byte[0], true, 2L * 1024 * 1024, 1009),
-                Arguments.of("a close frame with one byte", 0x88, new byte[] {3}, true, 1L, 1002));
+                Arguments.of("a close frame with one byte", 0x88, new byte[] {3}, true, 1L, 1002),
+                Arguments.of("a close frame with the reserved code 1005", 0x88, new byte[] {0x03, (byte) 0xed}, true, 2L, 1002));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import pong.protocol.ProtocolException;
 
@@ -25,7 +26,8 @@ import pong.protocol.ProtocolException;
  * <p>Threading: input on one reader thread, output on one writer thread, as {@link Conduit} says. Every
  * frame leaves under {@code writeLock}, so the reader's pongs and close frames never split a data
  * frame; the reader only waits for the lock to answer a ping (back pressure on a ping flood), never to
- * report an error (it skips the close frame if the writer is busy).
+ * report an error (it leaves the close frame, with its code, to {@link #close}, which waits for a frame
+ * in progress at most {@link #CLOSE_WAIT_MILLIS}).
  */
 final class WebSocketConduit implements Conduit {
     /** The largest message accepted: far above one pong frame (65,507 bytes), which a peer may send as one message. */
@@ -42,6 +44,8 @@ final class WebSocketConduit implements Conduit {
     static final int CLOSE_PROTOCOL_ERROR = 1002;
     static final int CLOSE_TOO_BIG = 1009;
     private static final int MAX_CONTROL = 125;
+    /** How long {@link #close} waits for a frame being written before it gives up on the close frame. */
+    private static final long CLOSE_WAIT_MILLIS = 1000;
     private static final int MAX_HEADER = 14;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
@@ -57,6 +61,8 @@ final class WebSocketConduit implements Conduit {
     private final byte[] frameOut = new byte[MAX_HEADER + MAX_FRAME_OUT]; // guarded by writeLock
     private final SecureRandom maskKeys; // client only; guarded by writeLock
     private boolean closeSent; // guarded by writeLock
+    /** The code our close frame carries: a protocol error's when the reader found one (it may not get the lock to send it itself). */
+    private volatile int closeCode = CLOSE_NORMAL;
 
     /**
      * @param raw the socket's input as the upgrade left it (a buffered stream may already hold frame bytes)
@@ -94,7 +100,7 @@ final class WebSocketConduit implements Conduit {
 
     @Override
     public void close() {
-        sendClose(CLOSE_NORMAL, "", false);
+        sendClose(closeCode, "", CLOSE_WAIT_MILLIS);
         Sockets.closeQuietly(socket);
     }
 
@@ -175,13 +181,15 @@ final class WebSocketConduit implements Conduit {
     }
 
     /**
-     * Sends a close frame once (best effort). With {@code wait} false it gives up when the writer holds
-     * the lock: reporting an error must not hang on a peer that stopped reading.
+     * Sends a close frame once (best effort), waiting for a frame in progress at most {@code waitMillis}
+     * (-1: as long as it takes): ending a conduit must not hang on a peer that stopped reading.
      */
-    private void sendClose(int code, String reason, boolean wait) {
-        if (wait) {
-            writeLock.lock();
-        } else if (!writeLock.tryLock()) {
+    private void sendClose(int code, String reason, long waitMillis) {
+        try {
+            if (waitMillis < 0) writeLock.lock();
+            else if (!writeLock.tryLock(waitMillis, TimeUnit.MILLISECONDS)) return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return;
         }
         try {
@@ -308,7 +316,7 @@ final class WebSocketConduit implements Conduit {
                     int code = n >= 2 ? ((control[0] & 0xff) << 8) | (control[1] & 0xff) : CLOSE_NORMAL;
                     if (!sendableCloseCode(code)) throw fail(CLOSE_PROTOCOL_ERROR, "close code " + code + " is not one a peer may send");
                     // the close handshake: echo the peer's code, then the input ends
-                    sendClose(code, "", true);
+                    sendClose(code, "", -1);
                     ended = true;
                     return false;
                 }
@@ -332,7 +340,8 @@ final class WebSocketConduit implements Conduit {
         }
 
         private ProtocolException fail(int code, String why) {
-            sendClose(code, why, false);
+            closeCode = code;
+            sendClose(code, why, 0);
             ended = true;
             return new ProtocolException("WebSocket: " + why);
         }

@@ -31,29 +31,8 @@ public final class WsServerStreams {
 
     /** Reads the upgrade request (any path), answers 101, and returns the message streams. */
     public static WsServerStreams accept(Socket s) throws IOException {
-        DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(s.getInputStream()));
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-            int c = in.read();
-            if (c < 0) throw new EOFException("closed during the upgrade");
-            head.write(c);
-        }
-        String key = null;
-        for (String line : head.toString(StandardCharsets.ISO_8859_1).split("\r\n")) {
-            if (line.toLowerCase(Locale.ROOT).startsWith("sec-websocket-key:")) key = line.substring(18).trim();
-        }
-        if (key == null) throw new IOException("no Sec-WebSocket-Key");
-        String accept;
-        try {
-            accept = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1")
-                    .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IOException(e);
-        }
+        DataInputStream in = handshake(s);
         OutputStream raw = s.getOutputStream();
-        raw.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "
-                + accept + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        raw.flush();
         OutputStream out = new OutputStream() {
             @Override
             public void write(int b) throws IOException {
@@ -108,6 +87,34 @@ public final class WsServerStreams {
             }
         };
         return new WsServerStreams(input, out);
+    }
+
+    /** Reads the upgrade request (any path) and answers 101; the frames that follow are left in the returned stream. */
+    public static DataInputStream handshake(Socket s) throws IOException {
+        DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(s.getInputStream()));
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) throw new EOFException("closed during the upgrade");
+            head.write(c);
+        }
+        String key = null;
+        for (String line : head.toString(StandardCharsets.ISO_8859_1).split("\r\n")) {
+            if (line.toLowerCase(Locale.ROOT).startsWith("sec-websocket-key:")) key = line.substring(18).trim();
+        }
+        if (key == null) throw new IOException("no Sec-WebSocket-Key");
+        String accept;
+        try {
+            accept = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1")
+                    .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IOException(e);
+        }
+        OutputStream raw = s.getOutputStream();
+        raw.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "
+                + accept + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        raw.flush();
+        return in;
     }
 
     private static void frame(OutputStream raw, int first, byte[] b, int off, int len) throws IOException {

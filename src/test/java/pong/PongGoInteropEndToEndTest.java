@@ -20,6 +20,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import pong.protocol.Address;
 import pong.protocol.ConnectionHeader;
 import pong.protocol.ErrorCode;
@@ -78,6 +80,29 @@ class PongGoInteropEndToEndTest {
             }
             for (Future<?> f : results) f.get(60, TimeUnit.SECONDS);
             assertEquals(1, go.connections(), "one tunnel connection carries every stream");
+            assertEquals(List.of(ConnectionHeader.of(pair.clientId)), go.headers());
+            assertEquals(List.of(), go.crashes());
+            assertSafeForPongGo(go.framesReceived());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"ws", "wss"})
+    void ourLocalCarriesConcurrentDownloadsThroughPongGoRemoteOverWebSocket(String scheme) throws Exception {
+        SplittableRandom random = new SplittableRandom(31);
+        try (GoRemotePeer go = GoRemotePeer.start(scheme); ProxyPair pair = localTowards(go); Origin origin = Origin.download();
+             ExecutorService apps = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> results = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                long size = i == 0 ? 0 : random.nextInt(1024 * 1024);
+                long seed = random.nextLong();
+                results.add(apps.submit(() -> {
+                    Transfers.assertDownload(pair.socksPort(), origin.port(), size, seed);
+                    return null;
+                }));
+            }
+            for (Future<?> f : results) f.get(60, TimeUnit.SECONDS);
+            assertEquals(1, go.connections(), "one WebSocket carries every stream");
             assertEquals(List.of(ConnectionHeader.of(pair.clientId)), go.headers());
             assertEquals(List.of(), go.crashes());
             assertSafeForPongGo(go.framesReceived());

@@ -45,7 +45,7 @@ final class TlsFiles {
 
     /** Remote's key material from tls.cert/tls.key or tls.keystore; null for a tcp:// listener. */
     static ServerKey serverKey(Path file, RemoteConfig c) throws ConfigException {
-        if (!c.listen().tls()) return null;
+        if (!c.listen().transport().secure()) return null;
         if (c.tlsKeystore() != null) return fromKeystore(file, c.tlsKeystore(), c.tlsKeystorePassword());
         List<X509Certificate> chain = certificates(file, "tls.cert", c.tlsCert());
         PrivateKey key;

@@ -7,7 +7,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
-import javax.net.ssl.SSLSocket;
 import pong.config.LocalConfig;
 import pong.local.LocalServer;
 import pong.protocol.Address;
@@ -15,8 +14,7 @@ import pong.protocol.ConnectionHeader;
 import pong.protocol.ErrorCode;
 import pong.protocol.FrameType;
 import pong.protocol.PongException;
-import pong.transport.Sockets;
-import pong.transport.Transport;
+import pong.transport.Conduit;
 import pong.tunnel.Relay;
 import pong.tunnel.Stream;
 import pong.tunnel.Tunnel;
@@ -36,34 +34,33 @@ final class TunnelProbe implements AutoCloseable {
     enum Answer { ANNOUNCED, CLOSED, SILENT, NOT_ASKED }
 
     private final LocalConfig config;
-    private final Socket socket;
+    private final Conduit conduit;
     private Tunnel tunnel;
 
-    private TunnelProbe(LocalConfig config, Socket socket) {
+    private TunnelProbe(LocalConfig config, Conduit conduit) {
         this.config = config;
-        this.socket = socket;
+        this.conduit = conduit;
     }
 
     /** Connects as local does (TLS handshake included for tls://); nothing is sent yet. */
     static TunnelProbe connect(LocalConfig c) throws IOException, GeneralSecurityException {
-        return new TunnelProbe(c, Transport.connect(c.remote(), LocalServer.clientTls(c), c.connectTimeout()));
+        return new TunnelProbe(c, c.remote().transport().connect(c.remote(), LocalServer.clientOptions(c), c.connectTimeout()));
     }
 
     /** The address the connection reached. */
     String peerAddress() {
-        return socket.getInetAddress().getHostAddress();
+        return conduit.peer().getAddress().getHostAddress();
     }
 
-    /** "TLSv1.3 TLS_AES_128_GCM_SHA256", or null for plain TCP. */
+    /** "TLSv1.3 TLS_AES_128_GCM_SHA256", or null for a plain transport. */
     String tlsSession() {
-        if (!(socket instanceof SSLSocket s)) return null;
-        return s.getSession().getProtocol() + " " + s.getSession().getCipherSuite();
+        return conduit.security();
     }
 
     /** Sends the connection header (and our announcement) and waits for remote's answer. */
     Answer sendHeader() throws IOException, InterruptedException {
         // connect confirmations on: a refused test connection then reports remote's rst code
-        tunnel = new Tunnel(socket, Tunnel.Side.LOCAL, config.tunnel().withConnectConfirm(true),
+        tunnel = new Tunnel(conduit, Tunnel.Side.LOCAL, config.tunnel().withConnectConfirm(true),
                 ConnectionHeader.of(config.clientId()).encode(), null).start(t -> { });
         if (!config.tunnel().extensions()) return Answer.NOT_ASKED;
         long deadline = System.nanoTime() + ANNOUNCEMENT_WAIT.toNanos();
@@ -115,6 +112,6 @@ final class TunnelProbe implements AutoCloseable {
         long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
         while (tunnel != null && tunnel.streamCount() > 0 && System.nanoTime() - deadline < 0) Thread.sleep(10);
         if (tunnel != null) tunnel.close();
-        else Sockets.closeQuietly(socket);
+        else conduit.close();
     }
 }

@@ -43,11 +43,11 @@ public final class Config {
         return new Config(file, p);
     }
 
-    /** Builds the mode's configuration: the result is a {@link LocalConfig} or a {@link RemoteConfig}. */
-    public static Object parse(Path file) throws ConfigException {
+    /** Builds the mode's configuration: a {@link LocalConfig} or a {@link RemoteConfig}. */
+    public static ModeConfig parse(Path file) throws ConfigException {
         Config c = load(file);
         String mode = c.required("mode");
-        Object result = switch (mode) {
+        ModeConfig result = switch (mode) {
             case "local" -> LocalConfig.from(c);
             case "remote" -> RemoteConfig.from(c);
             default -> throw c.error("mode", "must be 'local' or 'remote', not '" + mode + "'");
@@ -77,10 +77,11 @@ public final class Config {
         return v;
     }
 
-    public Endpoint endpoint(String key, Boolean defaultTls) throws ConfigException {
+    /** @param defaultScheme what a value without a scheme means, or null when a scheme is required */
+    public Endpoint endpoint(String key, String defaultScheme) throws ConfigException {
         String v = required(key);
         try {
-            return Endpoint.parse(v, defaultTls);
+            return Endpoint.parse(v, defaultScheme);
         } catch (IllegalArgumentException e) {
             throw error(key, e.getMessage());
         }
@@ -201,7 +202,7 @@ public final class Config {
         if (listen != null && !listen.isEmpty()) {
             if (listen.contains("://")) throw error("metrics.listen", "is HOST:PORT (metrics are plain HTTP), not '" + listen + "'");
             try {
-                Endpoint e = Endpoint.parse(listen, false);
+                Endpoint e = Endpoint.parse(listen, "tcp");
                 metrics = new InetSocketAddress(e.host(), e.port());
             } catch (IllegalArgumentException e) {
                 throw error("metrics.listen", e.getMessage());

@@ -26,6 +26,7 @@ public record LocalConfig(
         String tlsPin,
         boolean tlsInsecure,
         String tlsSni,
+        String httpHost,
         Duration connectTimeout,
         Duration handshakeTimeout,
         Map<String, String> socksUsers,
@@ -34,14 +35,20 @@ public record LocalConfig(
         int maxConnections,
         Limits limits,
         TunnelSettings tunnel,
-        Monitoring.Options monitoring) {
+        Monitoring.Options monitoring) implements ModeConfig {
     /** RFC 1929 carries user name and password each in at most 255 bytes. */
     static final int MAX_CREDENTIAL_BYTES = 255;
 
     static LocalConfig from(Config c) throws ConfigException {
-        Endpoint listen = c.endpoint("listen", false);
-        if (listen.tls()) throw c.error("listen", "local listens for apps in plain TCP: use HOST:PORT");
+        Endpoint listen = c.endpoint("listen", "tcp");
+        if (!listen.scheme().equals("tcp")) throw c.error("listen", "local listens for apps in plain TCP: use HOST:PORT");
         Endpoint remote = c.endpoint("remote", null);
+        String httpHost = c.optional("http.host");
+        if (httpHost != null && httpHost.isEmpty()) httpHost = null;
+        if (httpHost != null && !remote.transport().http()) {
+            throw c.error("http.host", "only applies to HTTP-based transports (ws://, wss://), not " + remote.scheme() + "://");
+        }
+        if (httpHost != null && !validHost(httpHost)) throw c.error("http.host", "'" + httpHost + "' is not HOST or HOST:PORT");
         UUID id = c.uuid("client.id", c.required("client.id"));
         Path trust = c.path("tls.trust");
         String pin = c.optional("tls.pin");
@@ -72,8 +79,17 @@ public record LocalConfig(
         Limits limits = Limits.forLocal(c);
         TunnelSettings tunnel = c.tunnelSettings(true).withLimits(limits.maxStreams(), limits.streamIdleTimeout())
                 .withConnectConfirm(confirm);
-        return new LocalConfig(listen, remote, id, trust, pin, insecure, sni, connect, handshake, users, udpIdle, confirm,
+        return new LocalConfig(listen, remote, id, trust, pin, insecure, sni, httpHost, connect, handshake, users, udpIdle, confirm,
                 maxConnections, limits, tunnel, c.monitoring(false));
+    }
+
+    /** Visible ASCII without the characters that would end or split a header line. */
+    private static boolean validHost(String host) {
+        for (int i = 0; i < host.length(); i++) {
+            char ch = host.charAt(i);
+            if (ch <= ' ' || ch >= 0x7f || ch == ',' || ch == '/') return false;
+        }
+        return true;
     }
 
     /** socks.users=user:password[,user:password...]; errors never repeat a password. */

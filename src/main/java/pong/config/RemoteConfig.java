@@ -5,14 +5,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import pong.access.DenyList;
+import pong.access.TrustedProxies;
 import pong.monitoring.Monitoring;
-import pong.remote.DenyList;
 import pong.transport.Endpoint;
 import pong.tunnel.TunnelSettings;
 
-/** remote.properties, checked. The limits keys are described in docs/limits.md. */
+/**
+ * remote.properties, checked. The limits keys are described in docs/limits.md.
+ *
+ * @param trustedProxies listen.trusted.proxies: peers whose X-Forwarded-For names the client (HTTP-based transports)
+ */
 public record RemoteConfig(
         Endpoint listen,
+        TrustedProxies trustedProxies,
         Path tlsCert,
         Path tlsKey,
         Path tlsKeystore,
@@ -23,7 +29,7 @@ public record RemoteConfig(
         Duration headerTimeout,
         Limits limits,
         TunnelSettings tunnel,
-        Monitoring.Options monitoring) {
+        Monitoring.Options monitoring) implements ModeConfig {
 
     public static final String DEFAULT_DENY = "private,:25";
 
@@ -33,10 +39,19 @@ public record RemoteConfig(
         Path key = c.path("tls.key");
         Path keystore = c.path("tls.keystore");
         String password = c.string("tls.keystore.password", "");
-        if (listen.tls()) {
+        TrustedProxies trusted;
+        try {
+            trusted = TrustedProxies.parse(c.string("listen.trusted.proxies", ""));
+        } catch (IllegalArgumentException e) {
+            throw c.error("listen.trusted.proxies", e.getMessage());
+        }
+        if (!trusted.isEmpty() && !listen.transport().http()) {
+            throw c.error("listen.trusted.proxies", "only applies to HTTP-based transports (ws://, wss://), not " + listen.scheme() + "://");
+        }
+        if (listen.transport().secure()) {
             if (keystore == null && (cert == null || key == null)) {
                 throw c.error(cert == null ? "tls.cert" : "tls.key",
-                        "a tls:// listener needs tls.cert and tls.key (PEM), or tls.keystore (PKCS#12)");
+                        "a " + listen.scheme() + ":// listener needs tls.cert and tls.key (PEM), or tls.keystore (PKCS#12)");
             }
             if (keystore != null && cert != null) throw c.error("tls.keystore", "give either tls.keystore or tls.cert/tls.key, not both");
         }
@@ -53,7 +68,7 @@ public record RemoteConfig(
         Duration header = c.duration("header.timeout", Duration.ofSeconds(10));
         Limits limits = Limits.forRemote(c);
         TunnelSettings tunnel = c.tunnelSettings(false).withLimits(limits.maxStreams(), limits.streamIdleTimeout());
-        return new RemoteConfig(listen, cert, key, keystore, password, List.copyOf(clients), deny, dial, header, limits, tunnel,
+        return new RemoteConfig(listen, trusted, cert, key, keystore, password, List.copyOf(clients), deny, dial, header, limits, tunnel,
                 c.monitoring(true));
     }
 }

@@ -18,7 +18,7 @@ import pong.logging.RateLimitedLog;
 import pong.monitoring.Monitoring;
 import pong.transport.Acceptor;
 import pong.transport.Tls;
-import pong.transport.Transport;
+import pong.transport.ClientOptions;
 import pong.transport.Sockets;
 import pong.tunnel.Tunnel;
 
@@ -51,7 +51,7 @@ public final class LocalServer implements AutoCloseable {
     public LocalServer(LocalConfig config) throws IOException, GeneralSecurityException {
         this.config = config;
         this.monitoring = new Monitoring(config.monitoring(), "local");
-        this.connector = new TunnelConnector(config.remote(), clientTls(config), config.clientId(), config.connectTimeout(),
+        this.connector = new TunnelConnector(config.remote(), clientOptions(config), config.clientId(), config.connectTimeout(),
                 config.tunnel(), monitoring.observer());
         ProxyUsers users = new ProxyUsers(config.socksUsers());
         this.socks5 = new Socks5Front(connector, users, new UdpAssociation.Settings(config.udpIdleTimeout(), udpDropped),
@@ -60,16 +60,16 @@ public final class LocalServer implements AutoCloseable {
         this.http = new HttpFront(connector, users);
     }
 
-    /** How local checks remote's certificate (trust store, tls.trust, tls.pin or none); null for tcp://. */
-    public static Transport.ClientTls clientTls(LocalConfig c) throws IOException, GeneralSecurityException {
-        if (!c.remote().tls()) return null;
+    /** How local reaches remote: its certificate check (trust store, tls.trust, tls.pin or none; null for plain transports) and http.host. */
+    public static ClientOptions clientOptions(LocalConfig c) throws IOException, GeneralSecurityException {
+        if (!c.remote().transport().secure()) return new ClientOptions(null, null, false, c.httpHost());
         if (c.tlsInsecure()) {
             LOG.log(Level.WARNING, "tls.insecure=true: remote''s certificate is NOT checked; anyone in the path can read and change the traffic");
-            return new Transport.ClientTls(Tls.clientPinned(null), c.tlsSni(), false);
+            return new ClientOptions(Tls.clientPinned(null), c.tlsSni(), false, c.httpHost());
         }
-        if (c.tlsPin() != null) return new Transport.ClientTls(Tls.clientPinned(c.tlsPin()), c.tlsSni(), false);
+        if (c.tlsPin() != null) return new ClientOptions(Tls.clientPinned(c.tlsPin()), c.tlsSni(), false, c.httpHost());
         SSLContext ctx = Tls.client(c.tlsTrust());
-        return new Transport.ClientTls(ctx, c.tlsSni(), true);
+        return new ClientOptions(ctx, c.tlsSni(), true, c.httpHost());
     }
 
     public LocalServer start() throws IOException {

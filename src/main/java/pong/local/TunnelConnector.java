@@ -2,7 +2,6 @@ package pong.local;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -19,8 +18,9 @@ import pong.protocol.ConnectionHeader;
 import pong.protocol.ErrorCode;
 import pong.protocol.FrameType;
 import pong.protocol.PongException;
+import pong.transport.ClientOptions;
+import pong.transport.Conduit;
 import pong.transport.Endpoint;
-import pong.transport.Transport;
 import pong.tunnel.Stream;
 import pong.tunnel.Tunnel;
 import pong.tunnel.TunnelSettings;
@@ -42,7 +42,7 @@ public final class TunnelConnector implements AutoCloseable {
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private final Endpoint remote;
-    private final Transport.ClientTls tls;
+    private final ClientOptions options;
     private final UUID clientId;
     private final byte[] header;
     private final Duration connectTimeout;
@@ -57,15 +57,15 @@ public final class TunnelConnector implements AutoCloseable {
     /** What observers know of each open tunnel (one, or two while one ends and the next starts). */
     private final Map<Tunnel, TunnelInfo> infos = new ConcurrentHashMap<>();
 
-    public TunnelConnector(Endpoint remote, Transport.ClientTls tls, UUID clientId, Duration connectTimeout, TunnelSettings settings) {
-        this(remote, tls, clientId, connectTimeout, settings, TunnelObserver.NONE);
+    public TunnelConnector(Endpoint remote, ClientOptions options, UUID clientId, Duration connectTimeout, TunnelSettings settings) {
+        this(remote, options, clientId, connectTimeout, settings, TunnelObserver.NONE);
     }
 
     /** @param observer told of tunnels opened, reconnects, and every stream opened here */
-    public TunnelConnector(Endpoint remote, Transport.ClientTls tls, UUID clientId, Duration connectTimeout, TunnelSettings settings,
+    public TunnelConnector(Endpoint remote, ClientOptions options, UUID clientId, Duration connectTimeout, TunnelSettings settings,
                            TunnelObserver observer) {
         this.remote = remote;
-        this.tls = tls;
+        this.options = options;
         this.clientId = clientId;
         this.header = ConnectionHeader.of(clientId).encode();
         this.connectTimeout = connectTimeout;
@@ -152,16 +152,15 @@ public final class TunnelConnector implements AutoCloseable {
 
     /** Connects and starts a tunnel; caller holds connectLock. */
     private Tunnel attempt() throws IOException {
-        Socket s = Transport.connect(remote, tls, connectTimeout);
+        Conduit c = remote.transport().connect(remote, options, connectTimeout);
         Tunnel t;
         try {
-            t = new Tunnel(s, Tunnel.Side.LOCAL, settings, header, null);
+            t = new Tunnel(c, Tunnel.Side.LOCAL, settings, header, null);
         } catch (IOException e) {
-            s.close();
+            c.abort();
             throw e;
         }
-        TunnelInfo info = new TunnelInfo("local", remote.tls() ? "tls" : "tcp", remote.toString(),
-                TunnelInfo.address(s.getRemoteSocketAddress()), clientId);
+        TunnelInfo info = new TunnelInfo("local", c.scheme(), remote.toString(), TunnelInfo.address(c.peer()), clientId);
         infos.put(t, info);
         current = t;
         tunnelsOpened++;

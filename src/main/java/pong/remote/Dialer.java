@@ -11,6 +11,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import pong.access.DenyList;
 import pong.protocol.Address;
 import pong.protocol.ErrorCode;
 import pong.observe.TunnelObserver;

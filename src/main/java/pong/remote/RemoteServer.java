@@ -1,11 +1,11 @@
 package pong.remote;
 
+import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -30,19 +30,25 @@ import pong.protocol.ErrorCode;
 import pong.protocol.FrameType;
 import pong.protocol.PongException;
 import pong.transport.Acceptor;
+import pong.transport.Conduit;
+import pong.transport.ServerOptions;
 import pong.transport.Tls;
 import pong.transport.Transport;
+import pong.transport.Transports;
 import pong.tunnel.Relay;
 import pong.tunnel.Stream;
 import pong.tunnel.Tunnel;
 import pong.transport.Sockets;
 
 /**
- * Remote's listener: takes tunnel connections, checks the connection header within the header
- * timeout, and serves each stream the client opens by dialing its destination on the stream's own
- * virtual thread. Enforces the limits of docs/limits.md (tunnels per client, dials in progress; the
- * stream cap is the tunnel's). Threading: one accept thread, one sweeper (header deadlines, log
- * counts), one virtual thread per connection during its handshake, then the tunnel's own threads; {@link #shutdown} and {@link #close} from any thread.
+ * Remote's listener: accepts TCP connections, lets the listen URL's transport turn each into tunnel
+ * conduits (TLS, WebSocket upgrade), checks each conduit's connection header, all within one
+ * header.timeout deadline, and serves each stream the client opens by dialing its destination on the
+ * stream's own virtual thread. Enforces the limits of docs/limits.md (tunnels per client, dials in
+ * progress; the stream cap is the tunnel's). Threading: one accept thread, one sweeper (handshake
+ * deadlines, log counts), one virtual thread per connection for the transport's handshake and the
+ * connection header (a multiplexing transport may call {@link #admit} from threads of its own), then
+ * the tunnel's own threads; {@link #shutdown} and {@link #close} from any thread.
  */
 public final class RemoteServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RemoteServer.class.getName());
@@ -51,10 +57,13 @@ public final class RemoteServer implements AutoCloseable {
     private final Dialer dialer;
     private final List<byte[]> clients;
     private final Set<Tunnel> tunnels = ConcurrentHashMap.newKeySet();
-    /** Connections before their tunnel starts, with the System.nanoTime() by which the header must be in. */
-    private final Map<Socket, Long> handshaking = new ConcurrentHashMap<>();
+    /**
+     * Connections (accepted sockets while their transport handshakes, then the conduits it yielded)
+     * before their tunnel starts, with the System.nanoTime() by which the connection header must be in.
+     */
+    private final Map<Closeable, Long> handshaking = new ConcurrentHashMap<>();
     /** Connections in {@link #handshaking} whose deadline passed and whose close has been started. */
-    private final Set<Socket> expired = ConcurrentHashMap.newKeySet();
+    private final Set<Closeable> expired = ConcurrentHashMap.newKeySet();
     private final Map<UUID, Integer> tunnelsPerClient = new HashMap<>(); // guarded by itself
     private final AtomicInteger pendingDials = new AtomicInteger();
     private final AtomicLong tunnelsAccepted = new AtomicLong();
@@ -67,6 +76,7 @@ public final class RemoteServer implements AutoCloseable {
     private final Monitoring monitoring;
     private ServerSocket server;
     private Acceptor acceptor;
+    private Transport.Server transport;
     private volatile boolean closed;
     private volatile boolean draining;
 
@@ -81,12 +91,14 @@ public final class RemoteServer implements AutoCloseable {
         startMonitoring();
         try {
             SSLContext tls = null;
-            if (config.listen().tls()) {
+            if (config.listen().transport().secure()) {
                 tls = config.tlsKeystore() != null
                         ? Tls.server(config.tlsKeystore(), config.tlsKeystorePassword().toCharArray())
                         : Tls.server(config.tlsCert(), config.tlsKey());
             }
-            server = Transport.listen(config.listen(), tls);
+            transport = config.listen().transport().server(config.listen(),
+                    new ServerOptions(tls, config.trustedProxies(), config.headerTimeout()));
+            server = Transports.listen(config.listen());
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             monitoring.close();
             throw e;
@@ -94,7 +106,7 @@ public final class RemoteServer implements AutoCloseable {
         acceptor = Acceptor.start("remote", server, this::accepted);
         Thread.ofVirtual().name("remote sweeper").start(this::sweepLoop);
         LOG.log(Level.INFO, "remote listening on {0} ({1} client ids, dst.deny={2})",
-                config.listen().toString().replaceFirst(":\\d+$", ":" + port()), clients.size(), config.deny());
+                config.listen().withPort(port()), clients.size(), config.deny());
         return this;
     }
 
@@ -177,7 +189,7 @@ public final class RemoteServer implements AutoCloseable {
         closed = true;
         draining = true;
         acceptor.close();
-        for (Socket s : handshaking.keySet()) Sockets.closeQuietly(s);
+        for (Closeable c : handshaking.keySet()) Sockets.closeQuietly(c);
         for (Tunnel t : tunnels) t.close();
         rejections.flushAll();
         overload.flushAll();
@@ -210,19 +222,41 @@ public final class RemoteServer implements AutoCloseable {
         }
     }
 
+    /** On the connection's own thread: the transport's handshake, then {@link #admit} for the tunnel it yields. */
     private void handshake(Socket s) {
-        SocketAddress peer = s.getRemoteSocketAddress();
         String source = s.getInetAddress().getHostAddress();
+        try {
+            transport.serve(s, conduit -> admit(conduit, s));
+        } catch (IOException | RuntimeException e) {
+            // scanners, health checks and slow clients: expected, so counted per address rather than logged each time
+            Long deadline = handshaking.get(s);
+            boolean late = e instanceof SocketTimeoutException || (deadline != null && System.nanoTime() - deadline >= 0);
+            if (late) rejections.record(source, "no tunnel within header.timeout=" + config.headerTimeout().toMillis() + " ms");
+            else if (e instanceof EOFException) rejections.record(source, "closed before the transport handshake ended");
+            else rejections.record(source, config.listen().scheme() + " handshake failed", e.getMessage());
+            Sockets.closeQuietly(s);
+        } finally {
+            handshaking.remove(s);
+            expired.remove(s);
+        }
+    }
+
+    /**
+     * Checks the connection header on a conduit the transport yielded and starts its tunnel. The header
+     * must come by the connection's deadline (the first conduit of a connection) or within header.timeout
+     * of the conduit's arrival (later ones, on a multiplexing transport). Runs on the thread the transport
+     * calls its sink on.
+     */
+    private void admit(Conduit conduit, Socket connection) {
+        Long connectionDeadline = handshaking.remove(connection);
+        long deadline = connectionDeadline != null ? connectionDeadline : System.nanoTime() + config.headerTimeout().toNanos();
+        handshaking.put(conduit, deadline);
+        if (closed) conduit.abort();
+        String source = conduit.peer().getAddress().getHostAddress();
         boolean handedOver = false;
         try {
-            s.setTcpNoDelay(true);
-            s.setKeepAlive(true);
-            // the read timeout ends at the one deadline too, whichever of the two notices first
-            Long deadline = handshaking.get(s);
-            long left = deadline == null ? config.headerTimeout().toMillis() : TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            s.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, left)));
-            ConnectionHeader header = ConnectionHeader.read(s.getInputStream());
-            handshaking.remove(s); // the header is in: the deadline sweeper must not close it any more
+            ConnectionHeader header = ConnectionHeader.read(conduit.input());
+            handshaking.remove(conduit); // the header is in: the deadline sweeper must not close it any more
             if (header.version() != ConnectionHeader.VERSION || !knownClient(header)) {
                 // What a closed port would give: no byte back, whatever came; logged once a minute per address.
                 rejections.record(source, "rejected tunnel: "
@@ -236,10 +270,9 @@ public final class RemoteServer implements AutoCloseable {
                         + config.limits().maxTunnelsPerClient() + " tunnels");
                 return;
             }
-            s.setSoTimeout(0);
             Tunnel tunnel;
             try {
-                tunnel = new Tunnel(s, Tunnel.Side.REMOTE, config.tunnel(), null, this::serve);
+                tunnel = new Tunnel(conduit, Tunnel.Side.REMOTE, config.tunnel(), null, this::serve);
             } catch (IOException | RuntimeException e) {
                 releaseTunnel(client);
                 throw e;
@@ -252,24 +285,22 @@ public final class RemoteServer implements AutoCloseable {
                 releaseTunnel(client);
             });
             if (closed) tunnel.close();
-            LOG.log(Level.INFO, "tunnel from {0} for client {1}", peer, client);
+            LOG.log(Level.INFO, "tunnel from {0} for client {1}", conduit.name(), client);
         } catch (IOException e) {
-            // scanners, health checks and slow clients: expected, so counted per address rather than logged each time
-            Long deadline = handshaking.get(s);
-            boolean late = e instanceof SocketTimeoutException || (deadline != null && System.nanoTime() - deadline >= 0);
+            boolean late = System.nanoTime() - deadline >= 0;
             if (late) rejections.record(source, "no connection header within header.timeout=" + config.headerTimeout().toMillis() + " ms");
             else if (e instanceof EOFException) rejections.record(source, "closed before sending a whole connection header");
             else rejections.record(source, "tunnel handshake failed", e.getMessage());
         } finally {
-            handshaking.remove(s);
-            expired.remove(s);
-            if (!handedOver) Sockets.closeQuietly(s);
+            handshaking.remove(conduit);
+            expired.remove(conduit);
+            if (!handedOver) conduit.reject();
         }
     }
 
     /**
      * Every tick: closes connections past their header deadline (header.timeout bounds the whole way
-     * to a tunnel, TLS handshake and 17-byte header, not each read: the socket's read timeout alone let
+     * to a tunnel, the transport's handshake (TLS, HTTP upgrade) and the 17-byte header, not each read: the socket's read timeout alone let
      * a client that trickles a byte at a time hold a connection for hours; its handshake thread then
      * fails), and writes the per-minute counts of rejections whose minute is over, so they appear on
      * time even when nothing else happens. Each close runs on a thread of its own (closing a TLS socket
@@ -282,11 +313,11 @@ public final class RemoteServer implements AutoCloseable {
             LockSupport.parkNanos(tick);
             try {
                 long now = System.nanoTime();
-                handshaking.forEach((s, deadline) -> {
-                    if (now - deadline < 0 || !expired.add(s)) return;
+                handshaking.forEach((c, deadline) -> {
+                    if (now - deadline < 0 || !expired.add(c)) return;
                     // still handshaking after the add: its thread removes the mark when it ends; otherwise we do
-                    if (handshaking.containsKey(s)) Thread.ofVirtual().start(() -> Sockets.closeQuietly(s));
-                    else expired.remove(s);
+                    if (handshaking.containsKey(c)) Thread.ofVirtual().start(() -> Sockets.closeQuietly(c));
+                    else expired.remove(c);
                 });
                 rejections.flush();
                 overload.flush();

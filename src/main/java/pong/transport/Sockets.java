@@ -3,6 +3,7 @@ package pong.transport;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.Socket;
+import javax.net.ssl.SSLSocket;
 
 /** Closing sockets when the closing itself can only fail in ways nobody can act on. Any thread. */
 public final class Sockets {
@@ -17,6 +18,12 @@ public final class Sockets {
         } catch (IOException ignored) {
             // already closed or broken: either way it is gone
         }
+    }
+
+    /** The TLS protocol and cipher suite of a TLS socket ("TLSv1.3 TLS_AES_128_GCM_SHA256"), or null for a plain one. */
+    public static String security(Socket socket) {
+        if (!(socket instanceof SSLSocket s)) return null;
+        return s.getSession().getProtocol() + " " + s.getSession().getCipherSuite();
     }
 
     /** Closes with an RST instead of a FIN, so the other end sees an abort, not a clean end of data. */

@@ -10,11 +10,17 @@ import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import pong.protocol.Address;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -30,7 +36,7 @@ public final class Tls {
      * a third cheaper per byte than AES-256, which is most of the CPU a bulk transfer costs here.
      */
     static String[] cipherSuites(String[] supported) {
-        java.util.List<String> order = new java.util.ArrayList<>(java.util.List.of(supported));
+        List<String> order = new ArrayList<>(List.of(supported));
         for (String preferred : new String[] {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
                 "TLS_AES_128_GCM_SHA256"}) {
             if (order.remove(preferred)) order.add(0, preferred);
@@ -39,6 +45,41 @@ public final class Tls {
     }
 
     private Tls() {
+    }
+
+    /**
+     * Remote's TLS on an accepted connection: the handshake runs here, on the caller's thread, bounded
+     * by the socket's read timeout (and by whoever closes {@code raw}). Closing the result closes {@code raw}.
+     */
+    public static SSLSocket serverSide(Socket raw, SSLContext context) throws IOException {
+        SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(raw, null, true);
+        s.setUseClientMode(false);
+        SSLParameters p = s.getSSLParameters();
+        p.setProtocols(PROTOCOLS);
+        p.setCipherSuites(cipherSuites(p.getCipherSuites()));
+        p.setUseCipherSuitesOrder(true);
+        s.setSSLParameters(p);
+        s.startHandshake();
+        return s;
+    }
+
+    /**
+     * Local's TLS on a connected socket, with SNI and (unless pinned or insecure) the host name check
+     * against {@code options.sni()} or else {@code host}. The handshake runs within the timeout.
+     */
+    public static SSLSocket clientSide(Socket raw, ClientOptions options, String host, int port, Duration timeout) throws IOException {
+        String peerName = options.sni() != null ? options.sni() : host;
+        SSLSocket s = (SSLSocket) options.tls().getSocketFactory().createSocket(raw, peerName, port, true);
+        SSLParameters p = s.getSSLParameters();
+        p.setProtocols(PROTOCOLS);
+        p.setCipherSuites(cipherSuites(p.getCipherSuites()));
+        if (Address.ipLiteral(peerName) == null) p.setServerNames(List.of(new SNIHostName(peerName)));
+        if (options.verifyHostname()) p.setEndpointIdentificationAlgorithm("HTTPS");
+        s.setSSLParameters(p);
+        s.setSoTimeout((int) timeout.toMillis());
+        s.startHandshake();
+        s.setSoTimeout(0);
+        return s;
     }
 
     /** Remote's context from a PEM certificate chain and a PKCS#8 PEM key. */

@@ -1,70 +1,59 @@
 package pong.transport;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.List;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLServerSocket;
-import javax.net.ssl.SSLSocket;
-import pong.protocol.Address;
 
-/** Opens the tunnel connection (TLS or plain TCP) on local and listens for it on remote. */
-public final class Transport {
-    private static final int BACKLOG = 1024;
+/**
+ * How tunnel bytes travel between local and remote, chosen by the URL scheme of remote's {@code listen}
+ * and local's {@code remote} ({@link Transports} holds the one table of schemes). A transport has a
+ * client half (local dials one conduit) and a server half (remote turns an accepted TCP connection into
+ * conduits). Implementations are stateless and shared; any thread.
+ */
+public interface Transport {
+    /** The URL scheme, like {@code wss}. */
+    String scheme();
 
-    private Transport() {
+    /** The port a URL without one means, or -1 when the scheme requires a port. */
+    int defaultPort();
+
+    /** True when the transport runs over TLS, so the {@code tls.*} keys apply. */
+    boolean secure();
+
+    /** True for HTTP-based transports: the URL's path, {@code http.host} and {@code listen.trusted.proxies} apply. */
+    boolean http();
+
+    /**
+     * Local's half: connects and completes every handshake (TCP, TLS, HTTP upgrade), all within the
+     * timeout, and returns the conduit for one tunnel. The caller's thread does the work.
+     */
+    Conduit connect(Endpoint to, ClientOptions options, Duration timeout) throws IOException;
+
+    /**
+     * Remote's half for one listener. Called once at start; fails when the options do not fit (no TLS
+     * context for a secure transport).
+     */
+    Server server(Endpoint listen, ServerOptions options);
+
+    /** Turns accepted connections into conduits. */
+    interface Server {
+        /**
+         * Runs the transport's handshake on a freshly accepted connection, on that connection's own
+         * thread, and hands every conduit it yields to the sink. A transport with one tunnel per
+         * connection (tcp, tls, ws, wss) calls the sink once, on this thread, and returns once the sink
+         * returns; a multiplexing one (HTTP/2) may call it many times and from threads of its own, and
+         * returns when the connection ends. The caller owns {@code accepted} and closes it when this
+         * throws; it also bounds the whole handshake in time by closing {@code accepted} at its deadline,
+         * which must make any blocked read here fail.
+         *
+         * @throws IOException when the peer is not speaking this transport (already answered as the
+         *                     transport requires, like an HTTP 404); the message says why, for the log
+         */
+        void serve(Socket accepted, Sink sink) throws IOException;
     }
 
-    /** The client side's TLS choices; null context means plain TCP. */
-    public record ClientTls(SSLContext context, String sni, boolean verifyHostname) {
-    }
-
-    public static ServerSocket listen(Endpoint endpoint, SSLContext tls) throws IOException {
-        ServerSocket server;
-        if (endpoint.tls()) {
-            SSLServerSocket s = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket();
-            s.setEnabledProtocols(Tls.PROTOCOLS);
-            SSLParameters p = s.getSSLParameters();
-            p.setCipherSuites(Tls.cipherSuites(p.getCipherSuites()));
-            p.setUseCipherSuitesOrder(true);
-            s.setSSLParameters(p);
-            server = s;
-        } else {
-            server = new ServerSocket();
-        }
-        server.setReuseAddress(true);
-        server.bind(endpoint.socketAddress(), BACKLOG);
-        return server;
-    }
-
-    /** Connects and, for TLS, completes the handshake, all within the timeout. */
-    public static Socket connect(Endpoint endpoint, ClientTls tls, Duration timeout) throws IOException {
-        Socket raw = new Socket();
-        try {
-            raw.setTcpNoDelay(true);
-            raw.setKeepAlive(true);
-            raw.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), (int) timeout.toMillis());
-            if (!endpoint.tls()) return raw;
-            String peerName = tls.sni() != null ? tls.sni() : endpoint.host();
-            SSLSocket s = (SSLSocket) tls.context().getSocketFactory().createSocket(raw, peerName, endpoint.port(), true);
-            SSLParameters p = s.getSSLParameters();
-            p.setProtocols(Tls.PROTOCOLS);
-            p.setCipherSuites(Tls.cipherSuites(p.getCipherSuites()));
-            if (Address.ipLiteral(peerName) == null) p.setServerNames(List.of(new SNIHostName(peerName)));
-            if (tls.verifyHostname()) p.setEndpointIdentificationAlgorithm("HTTPS");
-            s.setSSLParameters(p);
-            s.setSoTimeout((int) timeout.toMillis());
-            s.startHandshake();
-            s.setSoTimeout(0);
-            return s;
-        } catch (IOException | RuntimeException e) {
-            raw.close();
-            throw e;
-        }
+    /** Takes a conduit a server transport yielded; owns it from then on. */
+    interface Sink {
+        void accept(Conduit conduit);
     }
 }

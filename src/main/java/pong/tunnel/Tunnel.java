@@ -5,7 +5,6 @@ import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.Socket;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -26,12 +25,12 @@ import pong.protocol.FrameWriter;
 import pong.protocol.PongException;
 import pong.protocol.ProtocolException;
 import pong.protocol.Settings;
-import pong.transport.Sockets;
+import pong.transport.Conduit;
 
 /**
  * One tunnel connection and the streams it carries; the same class serves both halves. A reader
  * thread decodes frames and hands them to their streams; a writer thread ({@link TunnelWriter})
- * serializes every stream's frames onto the socket.
+ * serializes every stream's frames onto the conduit (whatever carries the tunnel: TCP, TLS, WebSocket).
  *
  * <p>Local opens streams ({@link #open}); remote accepts them through its {@link Acceptor}.
  *
@@ -54,7 +53,7 @@ public final class Tunnel implements AutoCloseable {
         void accept(Stream stream, FrameType type, Address target);
     }
 
-    private final Socket socket;
+    private final Conduit conduit;
     private final Side side;
     private final String name;
     private final TunnelSettings settings;
@@ -82,21 +81,21 @@ public final class Tunnel implements AutoCloseable {
      * @param preamble bytes written before the first frame (local's connection header), or null
      * @param acceptor remote's handler for new streams; null on local
      */
-    public Tunnel(Socket socket, Side side, TunnelSettings settings, byte[] preamble, Acceptor acceptor) throws IOException {
-        this(socket, side, settings, preamble, acceptor, null);
+    public Tunnel(Conduit conduit, Side side, TunnelSettings settings, byte[] preamble, Acceptor acceptor) throws IOException {
+        this(conduit, side, settings, preamble, acceptor, null);
     }
 
-    Tunnel(Socket socket, Side side, TunnelSettings settings, byte[] preamble, Acceptor acceptor,
+    Tunnel(Conduit conduit, Side side, TunnelSettings settings, byte[] preamble, Acceptor acceptor,
            TunnelWriter.Observer observer) throws IOException {
-        this.socket = socket;
+        this.conduit = conduit;
         this.side = side;
         this.settings = settings;
         this.acceptor = acceptor;
-        this.name = side.name().toLowerCase() + " tunnel " + socket.getRemoteSocketAddress();
-        BufferedOutputStream out = new BufferedOutputStream(socket.getOutputStream(), IO_BUFFER);
+        this.name = side.name().toLowerCase() + " tunnel " + conduit.name();
+        BufferedOutputStream out = new BufferedOutputStream(conduit.output(), IO_BUFFER);
         if (preamble != null) out.write(preamble);
         this.writer = new TunnelWriter(new FrameWriter(out), observer, this::close);
-        this.reader = new FrameReader(new BufferedInputStream(socket.getInputStream(), IO_BUFFER));
+        this.reader = new FrameReader(new BufferedInputStream(conduit.input(), IO_BUFFER));
         this.flow = new FlowControl(settings);
     }
 
@@ -486,7 +485,7 @@ public final class Tunnel implements AutoCloseable {
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
-    /** Ends the tunnel once: closes the socket and resets every stream still on it towards its app. */
+    /** Ends the tunnel once: closes the conduit and resets every stream still on it towards its app. */
     private void close(IOException failure) {
         List<Stream> cut;
         openLock.lock();
@@ -497,7 +496,7 @@ public final class Tunnel implements AutoCloseable {
             openLock.unlock();
         }
         writer.close();
-        Sockets.closeQuietly(socket);
+        conduit.close();
         cut = List.copyOf(streams.values());
         for (Stream s : cut) s.onTunnelLost();
         streams.clear();

@@ -10,14 +10,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 import pong.protocol.Address;
 import pong.protocol.ConnectionHeader;
 import pong.protocol.Frame;
 import pong.protocol.FrameType;
-import pong.transport.Endpoint;
 import pong.transport.Tls;
 import pong.transport.Sockets;
-import pong.transport.Transport;
 
 /**
  * A scripted stand-in for pong-go's remote, for testing our local against it (NOTES.md, "How pong-go
@@ -37,18 +36,37 @@ public final class GoRemotePeer implements AutoCloseable {
     private final List<String> crashes = new CopyOnWriteArrayList<>();
     private final AtomicInteger finishesAnswered = new AtomicInteger();
 
-    private GoRemotePeer() throws Exception {
-        listener = Origin.serve(Transport.listen(new Endpoint(true, "127.0.0.1", 0),
-                Tls.server(TestPki.keystore(), TestPki.KEYSTORE_PASSWORD.toCharArray())), this::serve);
+    private final String scheme;
+
+    private GoRemotePeer(String scheme) throws Exception {
+        this.scheme = scheme;
+        SSLContext tls = Tls.server(TestPki.keystore(), TestPki.KEYSTORE_PASSWORD.toCharArray());
+        boolean secure = !scheme.equals("ws");
+        boolean ws = scheme.startsWith("ws");
+        listener = Origin.start(raw -> {
+            Socket s = secure ? Tls.serverSide(raw, tls) : raw;
+            if (!ws) {
+                serve(new RawTunnel(s));
+                return;
+            }
+            WsServerStreams streams = WsServerStreams.accept(s);
+            serve(new RawTunnel(s, streams.input, streams.output));
+        });
     }
 
+    /** Over TLS, as before the web transports. */
     public static GoRemotePeer start() throws Exception {
-        return new GoRemotePeer();
+        return new GoRemotePeer("tls");
+    }
+
+    /** Over tls, ws or wss (its ws server: any path, each write one binary message). */
+    public static GoRemotePeer start(String scheme) throws Exception {
+        return new GoRemotePeer(scheme);
     }
 
     /** The value for local's {@code remote} key. */
     public String endpoint() {
-        return "tls://127.0.0.1:" + listener.port();
+        return scheme + "://127.0.0.1:" + listener.port() + (scheme.startsWith("ws") ? "/any/path" : "");
     }
 
     public int connections() {
@@ -73,9 +91,9 @@ public final class GoRemotePeer implements AutoCloseable {
         return tunnels.stream().flatMap(t -> t.received().stream()).toList();
     }
 
-    private void serve(Socket s) {
+    private void serve(RawTunnel tunnel) {
         Map<Integer, Socket> streams = new ConcurrentHashMap<>();
-        try (RawTunnel t = new RawTunnel(s)) {
+        try (RawTunnel t = tunnel) {
             tunnels.add(t);
             headers.add(t.readHeader(Duration.ofSeconds(10)));
             Frame f;

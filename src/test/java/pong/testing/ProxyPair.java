@@ -12,6 +12,8 @@ import pong.config.LocalConfig;
 import pong.config.RemoteConfig;
 import pong.local.LocalServer;
 import pong.remote.RemoteServer;
+import pong.transport.Endpoint;
+import pong.transport.Transports;
 
 /**
  * A remote and a local running in this JVM on loopback, configured through real properties files
@@ -28,6 +30,15 @@ public final class ProxyPair implements AutoCloseable {
 
     private ProxyPair(Map<String, String> remoteOverrides, Map<String, String> localOverrides,
                       java.util.function.IntUnaryOperator route) throws Exception {
+        this(remoteOverrides, localOverrides, (listen, port) -> listen.withPort(route.applyAsInt(port)).toString());
+    }
+
+    /** How local reaches remote: its {@code remote} value from remote's listen endpoint and the port remote got. */
+    public interface Route {
+        String remoteValue(Endpoint listen, int port) throws Exception;
+    }
+
+    private ProxyPair(Map<String, String> remoteOverrides, Map<String, String> localOverrides, Route route) throws Exception {
         dir = Files.createTempDirectory("pong-pair");
         Map<String, String> r = new LinkedHashMap<>();
         r.put("mode", "remote");
@@ -39,19 +50,35 @@ public final class ProxyPair implements AutoCloseable {
         merge(r, remoteOverrides);
         remoteValues = r;
         remote = new RemoteServer((RemoteConfig) Config.parse(write("remote.properties", r))).start();
-        boolean tls = r.get("listen").startsWith("tls://");
+        Endpoint listen = Endpoint.parse(r.get("listen"), null);
         Map<String, String> l = new LinkedHashMap<>();
         l.put("mode", "local");
         l.put("listen", "127.0.0.1:0");
-        l.put("remote", (tls ? "tls" : "tcp") + "://127.0.0.1:" + route.applyAsInt(remote.port()));
+        l.put("remote", route.remoteValue(listen, remote.port()));
         l.put("client.id", clientId.toString());
-        if (tls) l.put("tls.trust", TestPki.certPem().toString());
+        if (listen.transport().secure()) l.put("tls.trust", TestPki.certPem().toString());
         merge(l, localOverrides);
         local = new LocalServer((LocalConfig) Config.parse(write("local.properties", l))).start();
     }
 
     public static ProxyPair start() throws Exception {
         return new ProxyPair(Map.of(), Map.of(), p -> p);
+    }
+
+    /** A pair whose tunnel runs over this transport (scheme), on the path {@code /tunnel} where the scheme has paths. */
+    public static ProxyPair over(String scheme) throws Exception {
+        return over(scheme, Map.of(), Map.of());
+    }
+
+    public static ProxyPair over(String scheme, Map<String, String> remoteOverrides, Map<String, String> localOverrides) throws Exception {
+        Map<String, String> r = new LinkedHashMap<>(remoteOverrides);
+        r.putIfAbsent("listen", listenValue(scheme));
+        return new ProxyPair(r, localOverrides, p -> p);
+    }
+
+    /** Remote's listen value for a transport on an ephemeral loopback port. */
+    public static String listenValue(String scheme) {
+        return scheme + "://127.0.0.1:0" + (Transports.of(scheme).http() ? "/tunnel" : "");
     }
 
     public static ProxyPair start(Map<String, String> remoteOverrides, Map<String, String> localOverrides) throws Exception {
@@ -64,13 +91,18 @@ public final class ProxyPair implements AutoCloseable {
         return new ProxyPair(remoteOverrides, localOverrides, route);
     }
 
+    /** Like {@link #start(Map, Map)}, with local's {@code remote} value chosen by {@code route} once remote listens (a web server in front). */
+    public static ProxyPair startBehind(Route route, Map<String, String> remoteOverrides, Map<String, String> localOverrides) throws Exception {
+        return new ProxyPair(remoteOverrides, localOverrides, route);
+    }
+
     /**
      * Starts another remote with the same settings on the port the first one listened on (close the
      * first one before): a remote restarted while local keeps running. Closed with the pair.
      */
     public RemoteServer startRemoteAgain() throws Exception {
         Map<String, String> r = new LinkedHashMap<>(remoteValues);
-        r.put("listen", r.get("listen").replaceFirst(":\\d+$", ":" + remote.port()));
+        r.put("listen", Endpoint.parse(r.get("listen"), null).withPort(remote.port()).toString());
         RemoteServer again = new RemoteServer((RemoteConfig) Config.parse(write("remote-again.properties", r))).start();
         restarted.add(again);
         return again;

@@ -19,9 +19,10 @@ import pong.protocol.Frame;
 import pong.protocol.FrameReader;
 import pong.protocol.FrameType;
 import pong.protocol.FrameWriter;
+import pong.transport.ClientOptions;
 import pong.transport.Endpoint;
+import pong.transport.SocketConduit;
 import pong.transport.Tls;
-import pong.transport.Transport;
 
 /**
  * A tunnel connection spoken frame by frame, for tests that play a peer by hand (malformed traffic,
@@ -40,16 +41,22 @@ public final class RawTunnel implements AutoCloseable {
     private final List<Frame> received = new ArrayList<>();
 
     public RawTunnel(Socket socket) throws IOException {
+        this(socket, socket.getInputStream(), socket.getOutputStream());
+    }
+
+    /** A tunnel whose bytes travel in these streams on the socket (a WebSocket's messages, say); the socket gives the read timeouts. */
+    public RawTunnel(Socket socket, InputStream input, OutputStream output) {
         this.socket = socket;
-        this.in = new BufferedInputStream(socket.getInputStream());
-        this.out = socket.getOutputStream();
+        this.in = new BufferedInputStream(input);
+        this.out = output;
         this.reader = new FrameReader(in);
     }
 
     /** Connects to a remote on 127.0.0.1 (TLS trusting the test certificate, or plain TCP) without sending anything. */
     public static RawTunnel connect(int port, boolean tls) throws Exception {
-        Transport.ClientTls clientTls = tls ? new Transport.ClientTls(testClientContext(), null, false) : null;
-        return new RawTunnel(Transport.connect(new Endpoint(tls, "127.0.0.1", port), clientTls, CONNECT_TIMEOUT));
+        ClientOptions options = tls ? new ClientOptions(testClientContext(), null, false, null) : ClientOptions.PLAIN;
+        Endpoint to = new Endpoint(tls ? "tls" : "tcp", "127.0.0.1", port);
+        return new RawTunnel(((SocketConduit) to.transport().connect(to, options, CONNECT_TIMEOUT)).socket());
     }
 
     /** Connects and sends the connection header (version 0) for this client id. */

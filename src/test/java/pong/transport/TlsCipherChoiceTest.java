@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -16,18 +17,18 @@ import pong.testing.TestPki;
 class TlsCipherChoiceTest {
     @Test
     void localAndRemoteNegotiateTls13WithAes128Gcm() throws Exception {
-        try (ServerSocket server = Transport.listen(new Endpoint(true, "127.0.0.1", 0),
-                Tls.server(TestPki.keystore(), TestPki.KEYSTORE_PASSWORD.toCharArray()))) {
+        SSLContext serverTls = Tls.server(TestPki.keystore(), TestPki.KEYSTORE_PASSWORD.toCharArray());
+        try (ServerSocket server = Transports.listen(new Endpoint("tls", "127.0.0.1", 0))) {
             Thread accept = Thread.ofVirtual().start(() -> {
-                try (Socket s = server.accept()) {
+                try (Socket s = Tls.serverSide(server.accept(), serverTls)) {
                     s.getInputStream().read();
                 } catch (IOException ignored) {
                     // the client's view is what is checked
                 }
             });
-            Transport.ClientTls tls = new Transport.ClientTls(Tls.client(TestPki.certPem()), null, true);
-            try (SSLSocket s = (SSLSocket) Transport.connect(new Endpoint(true, "127.0.0.1", server.getLocalPort()), tls,
-                    Duration.ofSeconds(10))) {
+            ClientOptions tls = new ClientOptions(Tls.client(TestPki.certPem()), null, true, null);
+            Endpoint to = new Endpoint("tls", "127.0.0.1", server.getLocalPort());
+            try (SSLSocket s = (SSLSocket) ((SocketConduit) to.transport().connect(to, tls, Duration.ofSeconds(10))).socket()) {
                 assertEquals("TLSv1.3", s.getSession().getProtocol());
                 assertEquals("TLS_AES_128_GCM_SHA256", s.getSession().getCipherSuite());
                 s.getOutputStream().write(1);

@@ -16,6 +16,7 @@ import pong.protocol.Address;
 import pong.protocol.Frame;
 import pong.protocol.FrameReader;
 import pong.protocol.FrameType;
+import pong.transport.SocketConduit;
 
 /** The writer's order on the wire: an interactive stream is not starved by a bulk stream on the same tunnel. */
 @Timeout(60)
@@ -69,7 +70,7 @@ class FairWritingTest {
                     }
                 }
             };
-            Tunnel tunnel = new Tunnel(client, Tunnel.Side.LOCAL, TunnelSettings.DEFAULTS.withExtensions(false), null, null, observer);
+            Tunnel tunnel = new Tunnel(new SocketConduit(client, "tcp"), Tunnel.Side.LOCAL, TunnelSettings.DEFAULTS.withExtensions(false), null, null, observer);
             tunnel.start(t -> { });
             Stream bulk = tunnel.open(FrameType.CONNECT, new Address("127.0.0.1", 9));
             Stream interactive = tunnel.open(FrameType.CONNECT, new Address("127.0.0.1", 7));

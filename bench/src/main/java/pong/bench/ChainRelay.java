@@ -7,16 +7,19 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import pong.testing.TestPki;
+import javax.net.ssl.SSLContext;
+import pong.transport.ClientOptions;
 import pong.transport.Endpoint;
+import pong.transport.SocketConduit;
 import pong.transport.Sockets;
 import pong.transport.Tls;
-import pong.transport.Transport;
+import pong.transport.Transports;
 
 /**
  * One half of the floor columns' relay chain, as its own process: {@code front LISTEN BACK_PORT vt|pt tls|plain}
  * takes plain TCP from the client and opens a TLS (or plain) connection per client connection to the back
  * half; {@code back LISTEN ORIGIN_PORT vt|pt tls|plain} takes those and dials the origin. TLS is set up by pong's own
- * {@link Transport} (same protocols and cipher order). Each connection is copied both ways by two threads
+ * tls transport (same protocols and cipher order). Each connection is copied both ways by two threads
  * with 64 KiB buffers, virtual (vt) or platform (pt): no SOCKS, no frames, no multiplexing, nothing
  * but the copies and the cipher, so it is the best a two-process TLS relay on this JDK does here.
  *
@@ -36,26 +39,29 @@ public final class ChainRelay {
         Thread.Builder threads = args[3].equals("vt") ? Thread.ofVirtual() : Thread.ofPlatform().daemon();
         boolean tls = args.length < 5 || args[4].equals("tls");
         // Only the front dials over TLS; the back dials the origin in plain TCP.
-        Transport.ClientTls clientTls = front && tls ? new Transport.ClientTls(Tls.client(TestPki.certPem()), null, false) : null;
+        ClientOptions clientTls = front && tls ? new ClientOptions(Tls.client(TestPki.certPem()), null, false, null) : ClientOptions.PLAIN;
         boolean tlsIn = !front && tls;
-        try (ServerSocket server = Transport.listen(new Endpoint(tlsIn, "127.0.0.1", listen),
-                tlsIn ? Tls.server(TestPki.keystore(), TestPki.KEYSTORE_PASSWORD.toCharArray()) : null)) {
+        SSLContext serverTls = tlsIn ? Tls.server(TestPki.keystore(), TestPki.KEYSTORE_PASSWORD.toCharArray()) : null;
+        try (ServerSocket server = Transports.listen(new Endpoint("tcp", "127.0.0.1", listen))) {
             System.out.println("listening on " + listen);
             while (true) {
-                Socket in = server.accept();
-                threads.start(() -> relay(in, new Endpoint(front && tls, "127.0.0.1", target),
+                Socket accepted = server.accept();
+                threads.start(() -> relay(accepted, serverTls, new Endpoint(front && tls ? "tls" : "tcp", "127.0.0.1", target),
                         clientTls, threads));
             }
         }
     }
 
-    private static void relay(Socket in, Endpoint to, Transport.ClientTls tls, Thread.Builder threads) {
+    private static void relay(Socket accepted, SSLContext serverTls, Endpoint to, ClientOptions tls, Thread.Builder threads) {
+        Socket in = accepted;
         Socket out = null;
         try {
             in.setTcpNoDelay(true);
-            out = Transport.connect(to, tls, CONNECT_TIMEOUT);
+            if (serverTls != null) in = Tls.serverSide(accepted, serverTls);
+            out = ((SocketConduit) to.transport().connect(to, tls, CONNECT_TIMEOUT)).socket();
             Socket o = out;
-            Thread back = threads.start(() -> copy(o, in));
+            Socket i = in;
+            Thread back = threads.start(() -> copy(o, i));
             copy(in, out);
             back.join();
         } catch (IOException | InterruptedException e) {

@@ -14,8 +14,9 @@ import pong.testing.Socks5Client;
 import pong.testing.TestPki;
 
 /**
- * The pong column: remote and local as two {@code java -jar target/pong.jar} processes on loopback,
- * TLS between them (the test certificate), {@code dst.deny=} because the origin is on 127.0.0.1, and
+ * The pong columns: remote and local as two {@code java -jar target/pong.jar} processes on loopback,
+ * TLS between them (the test certificate), as tls:// ("pong") or as a WebSocket in TLS, wss:// on the
+ * path /tunnel with no web server in between ("pong-wss"), {@code dst.deny=} because the origin is on 127.0.0.1, and
  * stream and connection caps raised to {@link #FANOUT_CAPACITY} for the fanout workload.
  * Extra JVM options for both come from the PONG_JAVA_OPTS environment variable.
  */
@@ -26,22 +27,25 @@ final class PongProcesses implements ProxyUnderTest {
     private final Path jar;
     private final Path dir;
     private final List<String> javaOpts;
+    private final String scheme;
     private final UUID clientId = UUID.randomUUID();
     private Process remote;
     private Process local;
     private int socksPort;
     private int run;
 
-    PongProcesses(Path jar, Path dir) {
+    /** @param scheme the transport between the halves: tls or wss */
+    PongProcesses(Path jar, Path dir, String scheme) {
         this.jar = jar;
         this.dir = dir;
+        this.scheme = scheme;
         String opts = System.getenv().getOrDefault("PONG_JAVA_OPTS", "").trim();
         this.javaOpts = opts.isEmpty() ? List.of() : List.of(opts.split("\\s+"));
     }
 
     @Override
     public String name() {
-        return "pong";
+        return scheme.equals("tls") ? "pong" : "pong-" + scheme;
     }
 
     List<String> javaOpts() {
@@ -55,7 +59,8 @@ final class PongProcesses implements ProxyUnderTest {
         socksPort = Processes.freePort();
         Map<String, String> r = new LinkedHashMap<>();
         r.put("mode", "remote");
-        r.put("listen", "tls://127.0.0.1:" + remotePort);
+        String url = scheme + "://127.0.0.1:" + remotePort + (scheme.equals("tls") ? "" : "/tunnel");
+        r.put("listen", url);
         r.put("tls.keystore", TestPki.keystore().toString());
         r.put("tls.keystore.password", TestPki.KEYSTORE_PASSWORD);
         r.put("clients", clientId.toString());
@@ -66,7 +71,7 @@ final class PongProcesses implements ProxyUnderTest {
         Map<String, String> l = new LinkedHashMap<>();
         l.put("mode", "local");
         l.put("listen", "127.0.0.1:" + socksPort);
-        l.put("remote", "tls://127.0.0.1:" + remotePort);
+        l.put("remote", url);
         l.put("client.id", clientId.toString());
         l.put("tls.trust", TestPki.certPem().toString());
         l.put("local.max.connections", String.valueOf(FANOUT_CAPACITY));

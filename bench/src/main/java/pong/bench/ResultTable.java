@@ -69,6 +69,7 @@ final class ResultTable {
         List<String> others = columns.stream().filter(c -> !c.equals("direct")).toList();
         boolean direct = columns.contains("direct");
         boolean pongVsSsh = columns.contains("pong") && columns.contains("ssh -D");
+        boolean wssVsTls = columns.contains("pong") && columns.contains("pong-wss");
         StringBuilder t = new StringBuilder("| workload | metric |");
         StringBuilder sep = new StringBuilder("|---|---|");
         if (direct) {
@@ -85,6 +86,10 @@ final class ResultTable {
         }
         if (pongVsSsh) {
             t.append(" pong / ssh -D |");
+            sep.append("---:|");
+        }
+        if (wssVsTls) {
+            t.append(" pong-wss / pong |");
             sep.append("---:|");
         }
         t.append('\n').append(sep).append('\n');
@@ -109,6 +114,7 @@ final class ResultTable {
                     if (direct) t.append(' ').append(ratio(v, d)).append(" |");
                 }
                 if (pongVsSsh) t.append(' ').append(ratio(value(row.get("pong"), m), value(row.get("ssh -D"), m))).append(" |");
+                if (wssVsTls) t.append(' ').append(ratio(value(row.get("pong-wss"), m), value(row.get("pong"), m))).append(" |");
                 t.append('\n');
             }
         }

@@ -1,4 +1,4 @@
-package pong.remote;
+package pong.access;
 
 import java.net.InetAddress;
 import java.net.NetworkInterface;

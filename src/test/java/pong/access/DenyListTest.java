@@ -1,4 +1,4 @@
-package pong.remote;
+package pong.access;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,0 +1,104 @@
+package pong.testing;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real nginx (Debian's package) in the foreground for tests: its own prefix folder holding the
+ * config, pid, logs and every temp path; one TLS server block on a free loopback port with the test
+ * certificate. Stopped by pid. Fails clearly (never skips) when nginx is not installed.
+ */
+public final class Nginx implements AutoCloseable {
+    public static final Path BINARY = Path.of("/usr/sbin/nginx");
+
+    private final Process process;
+    private final int port;
+    private final Path dir;
+
+    private Nginx(Process process, int port, Path dir) {
+        this.process = process;
+        this.port = port;
+        this.dir = dir;
+    }
+
+    /**
+     * Starts nginx with this {@code server} block body ({@code PORT}, {@code CERT} and {@code KEY} are
+     * replaced) inside a minimal http block, and waits until it accepts connections.
+     */
+    public static Nginx start(String serverBody) throws Exception {
+        assertTrue(Files.isExecutable(BINARY), "nginx is not installed (" + BINARY + "): apt-get install nginx");
+        Path dir = Files.createTempDirectory("pong-nginx");
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        String conf = """
+                master_process off;
+                worker_processes 1;
+                pid DIR/nginx.pid;
+                error_log DIR/error.log info;
+                events { worker_connections 1024; }
+                http {
+                    access_log DIR/access.log;
+                    client_body_temp_path DIR/client_body_temp;
+                    proxy_temp_path DIR/proxy_temp;
+                    fastcgi_temp_path DIR/fastcgi_temp;
+                    uwsgi_temp_path DIR/uwsgi_temp;
+                    scgi_temp_path DIR/scgi_temp;
+                    server {
+                        listen 127.0.0.1:PORT ssl;
+                        ssl_certificate CERT;
+                        ssl_certificate_key KEY;
+                        ssl_protocols TLSv1.2 TLSv1.3;
+                BODY
+                    }
+                }
+                """.replace("BODY", serverBody).replace("DIR", dir.toString()).replace("PORT", String.valueOf(port))
+                .replace("CERT", TestPki.certPem().toString()).replace("KEY", TestPki.keyPem().toString());
+        Path file = dir.resolve("nginx.conf");
+        Files.writeString(file, conf);
+        Process p = new ProcessBuilder(BINARY.toString(), "-p", dir.toString(), "-c", file.toString(), "-g", "daemon off;")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
+        Nginx nginx = new Nginx(p, port, dir);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                return nginx;
+            } catch (IOException e) {
+                if (!p.isAlive() || System.nanoTime() > deadline) {
+                    nginx.close();
+                    throw new IllegalStateException("nginx did not start: " + Files.readString(dir.resolve("stdout.log"))
+                            + (Files.exists(dir.resolve("error.log")) ? Files.readString(dir.resolve("error.log")) : ""));
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String errorLog() throws IOException {
+        Path log = dir.resolve("error.log");
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    @Override
+    public void close() {
+        process.destroy(); // SIGTERM to this pid: nginx's fast shutdown
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly();
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -64,32 +64,11 @@ class PongGoInteropEndToEndTest {
         }
     }
 
-    @Test
-    void ourLocalCarriesConcurrentDownloadsThroughPongGoRemoteByteExact() throws Exception {
-        SplittableRandom random = new SplittableRandom(30);
-        try (GoRemotePeer go = GoRemotePeer.start(); ProxyPair pair = localTowards(go); Origin origin = Origin.download();
-             ExecutorService apps = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> results = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
-                long size = i == 0 ? 0 : random.nextInt(1024 * 1024);
-                long seed = random.nextLong();
-                results.add(apps.submit(() -> {
-                    Transfers.assertDownload(pair.socksPort(), origin.port(), size, seed);
-                    return null;
-                }));
-            }
-            for (Future<?> f : results) f.get(60, TimeUnit.SECONDS);
-            assertEquals(1, go.connections(), "one tunnel connection carries every stream");
-            assertEquals(List.of(ConnectionHeader.of(pair.clientId)), go.headers());
-            assertEquals(List.of(), go.crashes());
-            assertSafeForPongGo(go.framesReceived());
-        }
-    }
-
+    /** Over each transport pong-go's remote has that ours shares (its ws server: any path, each write one message). */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"ws", "wss"})
-    void ourLocalCarriesConcurrentDownloadsThroughPongGoRemoteOverWebSocket(String scheme) throws Exception {
-        SplittableRandom random = new SplittableRandom(31);
+    @ValueSource(strings = {"tls", "ws", "wss"})
+    void ourLocalCarriesConcurrentDownloadsThroughPongGoRemoteByteExact(String scheme) throws Exception {
+        SplittableRandom random = new SplittableRandom(30);
         try (GoRemotePeer go = GoRemotePeer.start(scheme); ProxyPair pair = localTowards(go); Origin origin = Origin.download();
              ExecutorService apps = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> results = new ArrayList<>();
@@ -102,7 +81,7 @@ class PongGoInteropEndToEndTest {
                 }));
             }
             for (Future<?> f : results) f.get(60, TimeUnit.SECONDS);
-            assertEquals(1, go.connections(), "one WebSocket carries every stream");
+            assertEquals(1, go.connections(), "one tunnel connection carries every stream");
             assertEquals(List.of(ConnectionHeader.of(pair.clientId)), go.headers());
             assertEquals(List.of(), go.crashes());
             assertSafeForPongGo(go.framesReceived());

@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
@@ -92,7 +93,7 @@ public final class Tunnel implements AutoCloseable {
         this.settings = settings;
         this.acceptor = acceptor;
         this.name = side.name().toLowerCase() + " tunnel " + conduit.name();
-        BufferedOutputStream out = new BufferedOutputStream(conduit.output(), IO_BUFFER);
+        OutputStream out = conduit.outputBuffered() ? conduit.output() : new BufferedOutputStream(conduit.output(), IO_BUFFER);
         if (preamble != null) out.write(preamble);
         this.writer = new TunnelWriter(new FrameWriter(out), observer, this::close);
         this.reader = new FrameReader(new BufferedInputStream(conduit.input(), IO_BUFFER));

@@ -38,6 +38,7 @@ public final class Tunnel implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Tunnel.class.getName());
     private static final int IO_BUFFER = 64 * 1024;
     private static final int LAST_LOCAL_ID = Integer.MAX_VALUE;
+    private static final int PING_PAYLOAD = 8;
 
     /** Which half runs this end: local opens odd stream ids and accepts none, remote accepts them. */
     public enum Side { LOCAL, REMOTE }
@@ -309,7 +310,7 @@ public final class Tunnel implements AutoCloseable {
                     }
                 } else if (quiet >= interval) {
                     pingSent = now;
-                    writer.sendUrgent(new Frame(Frame.CONNECTION_STREAM, FrameType.PING, java.nio.ByteBuffer.allocate(8).putLong(now).array()));
+                    writer.sendUrgent(new Frame(Frame.CONNECTION_STREAM, FrameType.PING, java.nio.ByteBuffer.allocate(PING_PAYLOAD).putLong(now).array()));
                 } else {
                     pingSent = 0;
                 }
@@ -342,8 +343,9 @@ public final class Tunnel implements AutoCloseable {
             close(e);
         } catch (InterruptedException e) {
             close(null);
-        } catch (RuntimeException e) {
-            // a bug, not the peer: log it whole, and end the tunnel rather than leave it half dead
+        } catch (Throwable e) {
+            // A bug or an Error (OutOfMemoryError among them): end the tunnel and release what it holds
+            // rather than leave it half dead with its buffers pinned.
             LOG.log(Level.ERROR, "tunnel writer failed", e);
             close(new IOException("internal error in the writer: " + e));
         }
@@ -358,7 +360,8 @@ public final class Tunnel implements AutoCloseable {
             failure = e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // as in writeLoop: whatever ends the reader ends the tunnel, so nothing stays held
             LOG.log(Level.ERROR, "tunnel reader failed", e);
             failure = new IOException("internal error in the reader: " + e);
         }
@@ -402,6 +405,8 @@ public final class Tunnel implements AutoCloseable {
         if (type == FrameType.SET) {
             onSettings(frame.payload());
         } else if (type == FrameType.PING && peerExtensions) {
+            // A ping is 8 bytes (docs/extensions.md): a longer one would make us queue as long a pong.
+            if (frame.payload().length != PING_PAYLOAD) throw new ProtocolException("ping with " + frame.payload().length + " payload bytes");
             writer.sendUrgent(new Frame(Frame.CONNECTION_STREAM, FrameType.PONG, frame.payload()));
         }
     }

@@ -17,9 +17,10 @@ import pong.protocol.FrameWriter;
  * the socket is free, a stream's thread writes its frame itself and flushes (write-through): an
  * interactive round trip then skips the hand-off to the writer thread, and nothing waits behind it.
  *
- * <p>Bounded: a lane holds at most {@link #LANE_LIMIT} bytes and all lanes together about
+ * <p>Bounded in bytes: a lane holds at most {@link #LANE_LIMIT} bytes and all lanes together about
  * {@link #TOTAL_LIMIT} before producers wait; an empty lane may always take one frame, so a new
- * stream is never stuck behind others.
+ * stream is never stuck behind others. Urgent frames wait past {@link #URGENT_LIMIT} bytes (frames
+ * put behind an opening frame never wait: at most one per stream, a few bytes each).
  *
  * <p>Threading: {@link #send}, {@link #sendUrgent}, {@link #reset} and {@link #close} from any thread;
  * {@link #run} on the tunnel's writer thread only. The socket belongs to whoever holds {@code socket}:
@@ -29,7 +30,8 @@ import pong.protocol.FrameWriter;
 final class TunnelWriter {
     static final int LANE_LIMIT = 256 * 1024;
     static final int TOTAL_LIMIT = 8 * 1024 * 1024;
-    static final int URGENT_LIMIT = 4096;
+    /** Bytes of connection-level frames (grants, pongs, rsts) queued before their producer waits. */
+    static final int URGENT_LIMIT = 64 * 1024;
 
     /** One stream's queue of frames. Guarded by the writer's lock. */
     static final class Lane {
@@ -63,6 +65,7 @@ final class TunnelWriter {
     private final ArrayDeque<Lane> ready = new ArrayDeque<>();
     private final Observer observer;
     private int totalBytes;
+    private int urgentBytes;
     private boolean closed;
 
     /** @param onFailure told once when a write-through fails (the writer thread's failures end {@link #run}) */
@@ -121,6 +124,10 @@ final class TunnelWriter {
             out.flush();
         } catch (IOException e) {
             onFailure.accept(e);
+            throw e;
+        } catch (Throwable e) {
+            // an Error mid-frame (OutOfMemoryError) leaves the connection unusable: end the tunnel too
+            onFailure.accept(new IOException("write failed: " + e, e));
             throw e;
         } finally {
             socket.unlock();
@@ -186,6 +193,7 @@ final class TunnelWriter {
                 totalBytes += frame.length();
             } else {
                 urgent.add(frame);
+                urgentBytes += frame.length();
             }
             work.signal();
         } finally {
@@ -193,13 +201,14 @@ final class TunnelWriter {
         }
     }
 
-    /** Queues a connection-level frame ahead of stream data; waits only if thousands are queued. */
+    /** Queues a connection-level frame ahead of stream data; waits while {@link #URGENT_LIMIT} bytes are queued. */
     void sendUrgent(Frame frame) throws IOException {
         lock.lock();
         try {
-            while (!closed && urgent.size() >= URGENT_LIMIT) urgentSpace.await();
+            while (!closed && !urgent.isEmpty() && urgentBytes + frame.length() > URGENT_LIMIT) urgentSpace.await();
             if (closed) throw new IOException("tunnel closed");
             urgent.add(frame);
+            urgentBytes += frame.length();
             work.signal();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -278,6 +287,7 @@ final class TunnelWriter {
     private Frame next() {
         Frame frame = urgent.poll();
         if (frame != null) {
+            urgentBytes -= frame.length();
             urgentSpace.signal();
             return frame;
         }

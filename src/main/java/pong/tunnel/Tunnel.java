@@ -39,6 +39,11 @@ public final class Tunnel implements AutoCloseable {
     private static final int IO_BUFFER = 64 * 1024;
     private static final int LAST_LOCAL_ID = Integer.MAX_VALUE;
     private static final int PING_PAYLOAD = 8;
+    /**
+     * How long a stream that used up its allowance waits for the peer's announcement before the peer
+     * counts as a legacy peer that never announces (our remote announces before any other frame).
+     */
+    private static final long ANNOUNCEMENT_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
 
     /** Which half runs this end: local opens odd stream ids and accepts none, remote accepts them. */
     public enum Side { LOCAL, REMOTE }
@@ -64,6 +69,10 @@ public final class Tunnel implements AutoCloseable {
     private final AtomicLong streamsOpened = new AtomicLong();
     private final java.util.concurrent.CountDownLatch peerSettingsSeen = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean peerExtensions;
+    /** The peer's first frame was not an announcement, so it has none: a legacy peer. */
+    private volatile boolean peerLegacy;
+    private boolean firstFrameSeen; // reader thread only
+    private final long createdNanos = System.nanoTime();
     private volatile boolean peerWantsConnected;
     private volatile int peerWindow;
     private volatile long lastReceived = System.nanoTime();
@@ -98,6 +107,7 @@ public final class Tunnel implements AutoCloseable {
     /** Starts the reader and writer threads; {@code onClosed} runs once when the tunnel ends. */
     public Tunnel start(Consumer<Tunnel> onClosed) {
         this.onClosed = onClosed;
+        flow.onBudgetSpace(() -> sendGrants(flow.retryStarved()));
         if (side == Side.LOCAL && settings.extensions()) announce();
         Thread.ofVirtual().name(name + " writer").start(this::writeLoop);
         Thread.ofVirtual().name(name + " reader").start(this::readLoop);
@@ -208,6 +218,16 @@ public final class Tunnel implements AutoCloseable {
     /** Unread bytes a stream may hold before the reader waits: the largest window plus slack for data sent before our announcement. */
     int inboundLimit() {
         return peerExtensions ? settings.maxWindow() + settings.streamBuffer() : settings.streamBuffer();
+    }
+
+    /**
+     * Nanoseconds a stream may still wait for the peer's announcement; 0 once it arrived, once the peer
+     * showed it has none (its first frame was something else), when we do not announce, or after
+     * {@link #ANNOUNCEMENT_WAIT_NANOS} of silence.
+     */
+    long announcementWaitNanos() {
+        if (peerExtensions || peerLegacy || !settings.extensions() || closed) return 0;
+        return Math.max(0, createdNanos + ANNOUNCEMENT_WAIT_NANOS - System.nanoTime());
     }
 
     /** Largest payload of one data frame we send; a datagram larger than this cannot travel whole. */
@@ -373,6 +393,13 @@ public final class Tunnel implements AutoCloseable {
         lastReceived = System.nanoTime();
         int id = frame.streamId();
         FrameType type = frame.frameType();
+        if (!firstFrameSeen) {
+            firstFrameSeen = true;
+            if (id != Frame.CONNECTION_STREAM || type != FrameType.SET) {
+                peerLegacy = true;
+                for (Stream s : streams.values()) s.announcementSettled();
+            }
+        }
         // Until the peer announced our extension, its types mean nothing from it (rst 7 like any unknown type).
         if (type != null && type.isExtension() && !peerExtensions) type = null;
         if (id == Frame.CONNECTION_STREAM) {
@@ -480,6 +507,7 @@ public final class Tunnel implements AutoCloseable {
         cut = List.copyOf(streams.values());
         for (Stream s : cut) s.onTunnelLost();
         streams.clear();
+        flow.releaseAll();
         if (failure instanceof ProtocolException) {
             LOG.log(Level.WARNING, "{0} closed: protocol error: {1}", this, describe(failure));
         } else if (failure != null && !(failure instanceof SocketException && cut.isEmpty())) {

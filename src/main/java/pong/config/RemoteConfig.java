@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import pong.remote.DenyList;
+import pong.remote.Shares;
 import pong.transport.Endpoint;
 import pong.tunnel.TunnelSettings;
 
@@ -21,7 +22,8 @@ public record RemoteConfig(
         Duration dialTimeout,
         Duration headerTimeout,
         Limits limits,
-        TunnelSettings tunnel) {
+        TunnelSettings tunnel,
+        Shares shares) {
 
     public static final String DEFAULT_DENY = "private,:25";
 
@@ -51,6 +53,7 @@ public record RemoteConfig(
         Duration header = c.duration("header.timeout", Duration.ofSeconds(10));
         Limits limits = Limits.forRemote(c);
         TunnelSettings tunnel = c.tunnelSettings(false).withLimits(limits.maxStreams(), limits.streamIdleTimeout());
-        return new RemoteConfig(listen, cert, key, keystore, password, List.copyOf(clients), deny, dial, header, limits, tunnel);
+        Shares shares = Limits.sharesForRemote(c, limits);
+        return new RemoteConfig(listen, cert, key, keystore, password, List.copyOf(clients), deny, dial, header, limits, tunnel, shares);
     }
 }

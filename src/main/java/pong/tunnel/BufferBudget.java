@@ -19,6 +19,9 @@ import java.util.Set;
  * any lock.
  */
 public final class BufferBudget {
+    /** Grants leave 1/HEADROOM_SHARE of every budget free, see {@link #reserveForGrant}. */
+    static final int HEADROOM_SHARE = 4;
+
     private final BufferBudget parent;
     private final Object lock;
     private final long max;
@@ -52,12 +55,17 @@ public final class BufferBudget {
         }
     }
 
-    /** Reserves up to n bytes, as many as every budget of the chain has room for; returns how many. */
-    long reserveUpTo(long n) {
+    /**
+     * Reserves up to n bytes for credit to grant, as many as every budget of the chain has room for
+     * short of its last {@link #HEADROOM_SHARE}th; returns how many. That last part is kept for
+     * credit the peers already hold (the initial window of new streams, the allowance), which arrives
+     * without asking and is refused when it finds no room.
+     */
+    long reserveForGrant(long n) {
         if (n <= 0) return 0;
         synchronized (lock) {
             long room = n;
-            for (BufferBudget b = this; b != null; b = b.parent) room = Math.min(room, b.max - b.used);
+            for (BufferBudget b = this; b != null; b = b.parent) room = Math.min(room, b.max - b.max / HEADROOM_SHARE - b.used);
             if (room <= 0) return 0;
             add(room);
             return room;
@@ -71,14 +79,6 @@ public final class BufferBudget {
             for (BufferBudget b = this; b != null; b = b.parent) if (b.used + n > b.max) return false;
             add(n);
             return true;
-        }
-    }
-
-    /** Counts bytes that must be taken whatever the budget says (credit the peer already holds, arriving as data). */
-    void force(long n) {
-        if (n <= 0) return;
-        synchronized (lock) {
-            add(n);
         }
     }
 

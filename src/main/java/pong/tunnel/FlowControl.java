@@ -69,6 +69,18 @@ final class FlowControl {
         }
     }
 
+    /** Why arriving bytes were refused. */
+    enum Refusal {
+        PAST_CREDIT("flow control: data past the credit granted"),
+        NO_BUDGET("flow control: no room left in the buffer budget (tunnel.buffer.max, client.buffer.max or remote.buffer.max)");
+
+        final String reason;
+
+        Refusal(String reason) {
+            this.reason = reason;
+        }
+    }
+
     /** Credit to send to the peer for a stream. */
     record Grant(Window window, int increment) {
         Stream stream() {
@@ -161,28 +173,28 @@ final class FlowControl {
         }
     }
 
-    /** Bytes arrived for the stream, with no limit enforced (a peer that never announced flow control). */
-    void received(Window w, int n) {
-        received(w, n, false);
+    /** Bytes arrived for the stream from a peer that did not announce flow control. */
+    Refusal received(Window w, int n) {
+        return received(w, n, false);
     }
 
     /**
-     * Bytes arrived for the stream. More than its credit is accepted only within the allowance for
-     * data sent before the peer saw our announcement, and only while the budgets have room for it;
-     * when {@code enforce} and it is past that, nothing is booked and false is returned.
+     * Bytes arrived for the stream. From a peer that {@code announced} flow control, more than its
+     * credit is accepted only within the allowance for data sent before it saw our announcement; and
+     * whatever was not granted explicitly must find room in the shared budget. When it is past either,
+     * nothing is booked and the reason is returned (null when accepted): the caller resets the stream.
      */
-    boolean received(Window w, int n, boolean enforce) {
+    Refusal received(Window w, int n, boolean announced) {
         lock.lock();
         try {
             long fromImplicit = Math.min(n, w.implicit);
             long fromExplicit = Math.min(n - fromImplicit, w.explicit);
             long over = n - fromImplicit - fromExplicit;
-            if (over > 0 && enforce) {
-                if (w.debt + over > allowance || committed + over > bufferMax || (!released && !shared.tryReserve(over))) return false;
-            } else if (!released) {
-                shared.force(over);
-            }
-            if (!released) shared.force(fromImplicit); // announced credit, spent now: the peer did not have to ask
+            // Announced credit is counted when it is spent (the peer did not have to ask), the allowance too:
+            // the shared budget must have room for both, or the stream is refused.
+            // From a peer that never announced, everything is "over": only the shared budget applies.
+            if (announced && over > 0 && (w.debt + over > allowance || committed + over > bufferMax)) return Refusal.PAST_CREDIT;
+            if (!released && !shared.tryReserve(fromImplicit + over)) return Refusal.NO_BUDGET;
             w.implicit -= fromImplicit;
             w.explicit -= fromExplicit;
             w.debt += over;
@@ -190,7 +202,7 @@ final class FlowControl {
             w.buffered += n;
             buffered += n;
             if (buffered > peakBuffered) peakBuffered = buffered;
-            return true;
+            return null;
         } finally {
             lock.unlock();
         }
@@ -319,7 +331,7 @@ final class FlowControl {
         if (!force && want < w.target / 2) return 0;
         long repay = Math.min(want, w.debt); // cancels what the peer owes: no new bytes to hold
         long fresh = Math.min(want - repay, bufferMax - committed);
-        long reserved = released ? 0 : shared.reserveUpTo(fresh);
+        long reserved = released ? 0 : shared.reserveForGrant(fresh);
         long g = repay + reserved;
         if (g < want) {
             starved.add(w);

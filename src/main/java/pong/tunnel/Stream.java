@@ -228,11 +228,13 @@ public final class Stream {
      */
     void onData(byte[] payload) throws InterruptedException {
         if (payload.length == 0) return;
+        FlowControl.Refusal refused;
         lock.lock();
         try {
             while (state.canReceive() && inboundBytes >= tunnel.inboundLimit()) drained.await();
             if (!state.canReceive()) return;
-            if (tunnel.flow().received(window, payload.length, tunnel.peerHasExtensions())) {
+            refused = tunnel.flow().received(window, payload.length, tunnel.peerHasExtensions());
+            if (refused == null) {
                 inbound.add(payload);
                 inboundBytes += payload.length;
                 readable.signalAll();
@@ -241,8 +243,8 @@ public final class Stream {
         } finally {
             lock.unlock();
         }
-        LOG.log(Level.DEBUG, "{0} {1}: {2} bytes past the credit granted, beyond the allowance", tunnel, this, payload.length);
-        reset(ErrorCode.ERR, "flow control: data past the credit granted");
+        LOG.log(Level.DEBUG, "{0} {1}: {2} bytes refused: {3}", tunnel, this, payload.length, refused.reason);
+        reset(ErrorCode.ERR, refused.reason);
     }
 
     void onFinish() {

@@ -14,6 +14,7 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,6 +29,7 @@ import pong.testing.RawTunnel;
 import pong.testing.ResourceProbe;
 import pong.testing.Socks5Client;
 import pong.testing.TestData;
+import pong.testing.Transfers;
 import pong.transport.Sockets;
 import pong.tunnel.TunnelSettings;
 
@@ -41,7 +43,11 @@ class HostilePeersAreHeldToTheLimitsEndToEndTest {
 
     /** Opens a raw tunnel and exchanges announcements with remote. */
     static RawTunnel announced(ProxyPair pair, int window) throws Exception {
-        RawTunnel raw = RawTunnel.open(pair.remote.port(), true, pair.clientId);
+        return announced(pair, window, pair.clientId);
+    }
+
+    static RawTunnel announced(ProxyPair pair, int window, UUID client) throws Exception {
+        RawTunnel raw = RawTunnel.open(pair.remote.port(), true, client);
         raw.send(Frame.CONNECTION_STREAM, FrameType.SET, Settings.announce(window, false).encode());
         raw.readUntil(Frame.CONNECTION_STREAM, FrameType.SET, WAIT);
         return raw;
@@ -72,6 +78,73 @@ class HostilePeersAreHeldToTheLimitsEndToEndTest {
             assertArrayEquals(msg, raw.readStreamData(3, msg.length, WAIT));
             assertArrayEquals(TestData.sha256(4, 200_000), Socks5Client.download(pair.socksPort(), download.port(), 200_000, 4));
         } finally {
+            fillers.forEach(Sockets::closeQuietly);
+        }
+    }
+
+    private static final UUID HOSTILE = UUID.fromString("0b5e55ed-0000-4000-8000-000000000001");
+    private static final UUID HONEST = UUID.fromString("0b5e55ed-0000-4000-8000-000000000002");
+
+    @Test
+    void aClientAtClientMaxStreamsGetsRst1WhileAnotherClientIsServed() throws Exception {
+        List<Socket> fillers = new ArrayList<>();
+        try (ServerSocket blackHole = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()); Origin echo = Origin.echo();
+             ProxyPair pair = ProxyPair.start(Map.of("client.max.streams", "3", "dial.timeout", "30s",
+                     "clients", HOSTILE + "," + HONEST), Map.of("client.id", HONEST.toString()));
+             RawTunnel first = RawTunnel.open(pair.remote.port(), true, HOSTILE);
+             RawTunnel second = RawTunnel.open(pair.remote.port(), true, HOSTILE)) {
+            fillAcceptQueue(blackHole, fillers);
+            Address hole = new Address("127.0.0.1", blackHole.getLocalPort());
+            first.connectFrame(1, hole);
+            first.connectFrame(3, hole);
+            second.connectFrame(1, hole);
+            // the fourth stream of the client, on either of its tunnels, is one too many
+            second.connectFrame(3, hole);
+            assertEquals(ErrorCode.ERR, second.readRst(3, WAIT));
+            assertEquals(1, pair.remote.streamsRefused());
+            for (int i = 0; i < 4; i++) {
+                byte[] msg = TestData.bytes(30 + i, 1000);
+                assertArrayEquals(msg, Socks5Client.echo(pair.socksPort(), echo.port(), msg), "the other client is served");
+            }
+        } finally {
+            fillers.forEach(Sockets::closeQuietly);
+        }
+    }
+
+    @Test
+    void aClientsTunnelsTogetherBufferNoMoreThanClientBufferMaxAndAnotherClientIsServed() throws Exception {
+        List<Socket> fillers = new ArrayList<>();
+        long clientMax = 1024 * 1024;
+        List<RawTunnel> tunnels = new ArrayList<>();
+        try (ServerSocket blackHole = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()); Origin sink = Origin.sink();
+             ProxyPair pair = ProxyPair.start(Map.of("remote.buffer.max", "4M", "client.buffer.max", "1M", "dial.timeout", "30s",
+                     "clients", HOSTILE + "," + HONEST), Map.of("client.id", HONEST.toString()))) {
+            fillAcceptQueue(blackHole, fillers);
+            Address hole = new Address("127.0.0.1", blackHole.getLocalPort());
+            // 4 tunnels x 16 streams x 64 KiB of announced credit = 4 MiB offered; all of it would stay in remote
+            byte[] chunk = new byte[16 * 1024];
+            int refused = 0;
+            for (int t = 0; t < 4; t++) {
+                RawTunnel raw = announced(pair, 64 * 1024, HOSTILE);
+                tunnels.add(raw);
+                for (int id = 1; id <= 31; id += 2) {
+                    raw.connectFrame(id, hole);
+                    for (int k = 0; k < 4; k++) raw.send(id, FrameType.DATA, chunk);
+                }
+            }
+            for (RawTunnel raw : tunnels) {
+                Frame f;
+                try {
+                    while ((f = raw.read(Duration.ofMillis(500))) != null) if (f.type() == FrameType.RST.code) refused++;
+                } catch (SocketTimeoutException quiet) {
+                    // no more frames
+                }
+            }
+            assertTrue(refused > 0, "some of the hostile client's streams were refused");
+            assertTrue(pair.remote.bufferedBytes() <= clientMax, "remote buffers " + pair.remote.bufferedBytes());
+            for (int i = 0; i < 3; i++) Transfers.assertUpload(pair.socksPort(), sink.port(), 2L * 1024 * 1024, 40 + i);
+        } finally {
+            for (RawTunnel raw : tunnels) raw.close();
             fillers.forEach(Sockets::closeQuietly);
         }
     }

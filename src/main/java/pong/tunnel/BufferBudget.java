@@ -82,6 +82,14 @@ public final class BufferBudget {
         }
     }
 
+    /** Counts bytes that are taken whatever the budget says (the one frame an empty writer lane may always take). */
+    void force(long n) {
+        if (n <= 0) return;
+        synchronized (lock) {
+            add(n);
+        }
+    }
+
     void release(long n) {
         if (n <= 0) return;
         List<Runnable> wake = null;

@@ -99,7 +99,7 @@ public final class Tunnel implements AutoCloseable {
         this.name = side.name().toLowerCase() + " tunnel " + socket.getRemoteSocketAddress();
         BufferedOutputStream out = new BufferedOutputStream(socket.getOutputStream(), IO_BUFFER);
         if (preamble != null) out.write(preamble);
-        this.writer = new TunnelWriter(new FrameWriter(out), observer, this::close);
+        this.writer = new TunnelWriter(new FrameWriter(out), observer, this::close, settings.budget());
         this.reader = new FrameReader(new BufferedInputStream(socket.getInputStream(), IO_BUFFER));
         this.flow = new FlowControl(settings);
     }

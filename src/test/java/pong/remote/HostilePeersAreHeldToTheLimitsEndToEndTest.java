@@ -149,6 +149,43 @@ class HostilePeersAreHeldToTheLimitsEndToEndTest {
         }
     }
 
+    @Test
+    void tunnelsThatNeverReadQueueNoMoreThanTheClientsBudgetInRemotesWriters() throws Exception {
+        int tunnelCount = 4;
+        int streams = 40;
+        long clientMax = 1024 * 1024;
+        List<RawTunnel> tunnels = new ArrayList<>();
+        try (Origin download = Origin.download(); Origin echo = Origin.echo();
+             ProxyPair pair = ProxyPair.start(Map.of("remote.buffer.max", "8M", "client.buffer.max", "1M",
+                     "clients", HOSTILE + "," + HONEST), Map.of("client.id", HONEST.toString()))) {
+            for (int t = 0; t < tunnelCount; t++) {
+                RawTunnel raw = announced(pair, 64 * 1024, HOSTILE);
+                raw.socket().setReceiveBufferSize(4096);
+                tunnels.add(raw);
+                for (int i = 0; i < streams; i++) {
+                    int id = 2 * i + 1;
+                    raw.connectFrame(id, new Address("127.0.0.1", download.port()));
+                    raw.send(id, FrameType.WINDOW, ByteBuffer.allocate(4).putInt(64 * 1024 * 1024).array());
+                    raw.send(id, FrameType.DATA, ByteBuffer.allocate(16).putLong(100L * 1024 * 1024).putLong(i).array());
+                }
+            }
+            // the downloads push until the writers' queues (and the kernel's buffers) are full; nobody reads
+            long last = -1;
+            for (int i = 0; i < 50 && pair.remote.bufferedBytes() != last; i++) {
+                last = pair.remote.bufferedBytes();
+                Thread.sleep(200);
+            }
+            long bound = clientMax + (long) tunnelCount * streams * TunnelSettings.MAX_DATA_PAYLOAD;
+            assertTrue(pair.remote.bufferedBytes() <= bound, "remote holds " + pair.remote.bufferedBytes() + ", bound " + bound);
+            byte[] msg = TestData.bytes(50, 100_000);
+            assertArrayEquals(msg, Socks5Client.echo(pair.socksPort(), echo.port(), msg), "the other client is served");
+            // closed before the pair: closing a TLS socket whose writer is blocked on a peer that never reads would wait
+            for (RawTunnel raw : tunnels) raw.close();
+        } finally {
+            for (RawTunnel raw : tunnels) raw.close();
+        }
+    }
+
     /** Connects until a connect hangs: the listener's accept queue is full and further SYNs are dropped. */
     static void fillAcceptQueue(ServerSocket listener, List<Socket> fillers) throws IOException {
         for (int i = 0; i < 16; i++) {

@@ -10,9 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import pong.protocol.Address;
 import pong.protocol.ErrorCode;
-import pong.protocol.Frame;
 import pong.protocol.FrameType;
-import pong.protocol.Settings;
 import pong.testing.Eventually;
 import pong.testing.Origin;
 import pong.testing.ProxyPair;
@@ -33,10 +31,7 @@ class UdpRelaysAreBoundedEndToEndTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private static RawTunnel announced(ProxyPair pair) throws Exception {
-        RawTunnel raw = RawTunnel.open(pair.remote.port(), true, pair.clientId);
-        raw.send(Frame.CONNECTION_STREAM, FrameType.SET, Settings.announce(64 * 1024, false).encode());
-        raw.readUntil(Frame.CONNECTION_STREAM, FrameType.SET, WAIT);
-        return raw;
+        return RawTunnel.announced(pair.remote.port(), pair.clientId, 64 * 1024);
     }
 
     @Test

@@ -39,8 +39,9 @@ import pong.transport.Sockets;
 /**
  * Remote's listener: takes tunnel connections, checks the connection header within the header
  * timeout, and serves each stream the client opens by dialing its destination on the stream's own
- * virtual thread. Enforces the limits of docs/limits.md (tunnels per client, dials in progress; the
- * stream cap is the tunnel's). Threading: one accept thread, one sweeper (header deadlines, log
+ * virtual thread. Enforces the limits of docs/limits.md that span tunnels: tunnels, streams, dial
+ * slots (through the fair {@link DialQueue}) and buffered bytes (a {@link BufferBudget} per client
+ * under the process-wide one) per client id, relays per tunnel; the stream cap is the tunnel's. Threading: one accept thread, one sweeper (header deadlines, log
  * counts), one virtual thread per connection during its handshake, then the tunnel's own threads; {@link #shutdown} and {@link #close} from any thread.
  */
 public final class RemoteServer implements AutoCloseable {

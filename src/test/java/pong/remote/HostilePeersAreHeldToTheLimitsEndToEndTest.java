@@ -4,12 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.ByteBuffer;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +17,7 @@ import pong.protocol.Address;
 import pong.protocol.ErrorCode;
 import pong.protocol.Frame;
 import pong.protocol.FrameType;
-import pong.protocol.Settings;
+import pong.testing.BlackHole;
 import pong.testing.Origin;
 import pong.testing.ProxyPair;
 import pong.testing.RawTunnel;
@@ -30,7 +25,6 @@ import pong.testing.ResourceProbe;
 import pong.testing.Socks5Client;
 import pong.testing.TestData;
 import pong.testing.Transfers;
-import pong.transport.Sockets;
 import pong.tunnel.TunnelSettings;
 
 /**
@@ -47,22 +41,17 @@ class HostilePeersAreHeldToTheLimitsEndToEndTest {
     }
 
     static RawTunnel announced(ProxyPair pair, int window, UUID client) throws Exception {
-        RawTunnel raw = RawTunnel.open(pair.remote.port(), true, client);
-        raw.send(Frame.CONNECTION_STREAM, FrameType.SET, Settings.announce(window, false).encode());
-        raw.readUntil(Frame.CONNECTION_STREAM, FrameType.SET, WAIT);
-        return raw;
+        return RawTunnel.announced(pair.remote.port(), client, window);
     }
 
     @Test
     void dataPastTheCreditAndTheAllowanceGetsRstAndTheTunnelCarriesOn() throws Exception {
-        List<Socket> fillers = new ArrayList<>();
-        try (ServerSocket blackHole = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        try (BlackHole blackHole = BlackHole.start();
              Origin echo = Origin.echo(); Origin download = Origin.download();
              ProxyPair pair = ProxyPair.start(Map.of("dial.timeout", "30s"), Map.of());
              RawTunnel raw = announced(pair, 64 * 1024)) {
-            fillAcceptQueue(blackHole, fillers);
             // The dial hangs, so nothing takes the stream's bytes: all of them stay in remote.
-            raw.connectFrame(1, new Address("127.0.0.1", blackHole.getLocalPort()));
+            raw.connectFrame(1, blackHole.address());
             int credit = TunnelSettings.DEFAULT_WINDOW;
             int allowance = TunnelSettings.DEFAULTS.streamBuffer();
             byte[] chunk = new byte[16 * 1024];
@@ -77,8 +66,6 @@ class HostilePeersAreHeldToTheLimitsEndToEndTest {
             raw.send(3, FrameType.DATA, msg);
             assertArrayEquals(msg, raw.readStreamData(3, msg.length, WAIT));
             assertArrayEquals(TestData.sha256(4, 200_000), Socks5Client.download(pair.socksPort(), download.port(), 200_000, 4));
-        } finally {
-            fillers.forEach(Sockets::closeQuietly);
         }
     }
 
@@ -87,14 +74,12 @@ class HostilePeersAreHeldToTheLimitsEndToEndTest {
 
     @Test
     void aClientAtClientMaxStreamsGetsRst1WhileAnotherClientIsServed() throws Exception {
-        List<Socket> fillers = new ArrayList<>();
-        try (ServerSocket blackHole = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()); Origin echo = Origin.echo();
+        try (BlackHole blackHole = BlackHole.start(); Origin echo = Origin.echo();
              ProxyPair pair = ProxyPair.start(Map.of("client.max.streams", "3", "dial.timeout", "30s",
                      "clients", HOSTILE + "," + HONEST), Map.of("client.id", HONEST.toString()));
              RawTunnel first = RawTunnel.open(pair.remote.port(), true, HOSTILE);
              RawTunnel second = RawTunnel.open(pair.remote.port(), true, HOSTILE)) {
-            fillAcceptQueue(blackHole, fillers);
-            Address hole = new Address("127.0.0.1", blackHole.getLocalPort());
+            Address hole = blackHole.address();
             first.connectFrame(1, hole);
             first.connectFrame(3, hole);
             second.connectFrame(1, hole);
@@ -106,21 +91,17 @@ class HostilePeersAreHeldToTheLimitsEndToEndTest {
                 byte[] msg = TestData.bytes(30 + i, 1000);
                 assertArrayEquals(msg, Socks5Client.echo(pair.socksPort(), echo.port(), msg), "the other client is served");
             }
-        } finally {
-            fillers.forEach(Sockets::closeQuietly);
         }
     }
 
     @Test
     void aClientsTunnelsTogetherBufferNoMoreThanClientBufferMaxAndAnotherClientIsServed() throws Exception {
-        List<Socket> fillers = new ArrayList<>();
         long clientMax = 1024 * 1024;
         List<RawTunnel> tunnels = new ArrayList<>();
-        try (ServerSocket blackHole = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()); Origin sink = Origin.sink();
+        try (BlackHole blackHole = BlackHole.start(); Origin sink = Origin.sink();
              ProxyPair pair = ProxyPair.start(Map.of("remote.buffer.max", "4M", "client.buffer.max", "1M", "dial.timeout", "30s",
                      "clients", HOSTILE + "," + HONEST), Map.of("client.id", HONEST.toString()))) {
-            fillAcceptQueue(blackHole, fillers);
-            Address hole = new Address("127.0.0.1", blackHole.getLocalPort());
+            Address hole = blackHole.address();
             // 4 tunnels x 16 streams x 64 KiB of announced credit = 4 MiB offered; all of it would stay in remote
             byte[] chunk = new byte[16 * 1024];
             int refused = 0;
@@ -145,7 +126,6 @@ class HostilePeersAreHeldToTheLimitsEndToEndTest {
             for (int i = 0; i < 3; i++) Transfers.assertUpload(pair.socksPort(), sink.port(), 2L * 1024 * 1024, 40 + i);
         } finally {
             for (RawTunnel raw : tunnels) raw.close();
-            fillers.forEach(Sockets::closeQuietly);
         }
     }
 
@@ -184,20 +164,6 @@ class HostilePeersAreHeldToTheLimitsEndToEndTest {
         } finally {
             for (RawTunnel raw : tunnels) raw.close();
         }
-    }
-
-    /** Connects until a connect hangs: the listener's accept queue is full and further SYNs are dropped. */
-    static void fillAcceptQueue(ServerSocket listener, List<Socket> fillers) throws IOException {
-        for (int i = 0; i < 16; i++) {
-            Socket s = new Socket();
-            fillers.add(s);
-            try {
-                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.getLocalPort()), 300);
-            } catch (SocketTimeoutException full) {
-                return;
-            }
-        }
-        throw new AssertionError("the listener's accept queue never filled: connects to it would not hang");
     }
 
     @Test

@@ -5,12 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -20,12 +15,12 @@ import pong.protocol.ErrorCode;
 import pong.protocol.Frame;
 import pong.protocol.FrameType;
 import pong.testing.Eventually;
+import pong.testing.BlackHole;
 import pong.testing.Origin;
 import pong.testing.ProxyPair;
 import pong.testing.RawTunnel;
 import pong.testing.Socks5Client;
 import pong.testing.TestData;
-import pong.transport.Sockets;
 
 /**
  * remote.max.pending.dials: while that many dials hang, a new stream waits in the fair dial queue,
@@ -42,13 +37,11 @@ class PendingDialsAreCappedEndToEndTest {
 
     @Test
     void aDialPastTheCapWaitsForAFreedSlotAndIsServed() throws Exception {
-        List<Socket> fillers = new ArrayList<>();
-        try (ServerSocket blackHole = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        try (BlackHole blackHole = BlackHole.start();
              Origin echo = Origin.echo();
              ProxyPair pair = ProxyPair.start(Map.of("remote.max.pending.dials", "2", "client.max.pending.dials", "2", "dial.timeout", "2s"), Map.of())) {
-            HostilePeersAreHeldToTheLimitsEndToEndTest.fillAcceptQueue(blackHole, fillers);
             try (RawTunnel raw = RawTunnel.open(pair.remote.port(), true, pair.clientId)) {
-                Address hole = new Address("127.0.0.1", blackHole.getLocalPort());
+                Address hole = blackHole.address();
                 raw.connectFrame(1, hole);
                 raw.connectFrame(3, hole);
                 raw.connectFrame(5, new Address("127.0.0.1", echo.port()));
@@ -62,21 +55,17 @@ class PendingDialsAreCappedEndToEndTest {
                 assertEquals(ErrorCode.ERR_DIAL_TIMEOUT, code(raw, 3));
                 assertEquals(0, pair.remote.dialsRefused());
             }
-        } finally {
-            fillers.forEach(Sockets::closeQuietly);
         }
     }
 
     @Test
     void aDialThatFindsNoSlotWithinTheQueueTimeoutGetsRst1() throws Exception {
-        List<Socket> fillers = new ArrayList<>();
-        try (ServerSocket blackHole = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        try (BlackHole blackHole = BlackHole.start();
              Origin echo = Origin.echo();
              ProxyPair pair = ProxyPair.start(Map.of("remote.max.pending.dials", "2", "client.max.pending.dials", "2", "dial.timeout", "20s",
                      "dial.queue.timeout", "500ms"), Map.of())) {
-            HostilePeersAreHeldToTheLimitsEndToEndTest.fillAcceptQueue(blackHole, fillers);
             try (RawTunnel raw = RawTunnel.open(pair.remote.port(), true, pair.clientId)) {
-                Address hole = new Address("127.0.0.1", blackHole.getLocalPort());
+                Address hole = blackHole.address();
                 raw.connectFrame(1, hole);
                 raw.connectFrame(3, hole);
                 raw.connectFrame(5, new Address("127.0.0.1", echo.port()));
@@ -84,22 +73,18 @@ class PendingDialsAreCappedEndToEndTest {
                 assertEquals(0, echo.accepted(), "the refused stream was dialed anyway");
                 assertEquals(1, pair.remote.dialsRefused());
             }
-        } finally {
-            fillers.forEach(Sockets::closeQuietly);
         }
     }
 
     @Test
     void aClientWhoseDialsAllHangDoesNotStarveAnotherClient() throws Exception {
-        List<Socket> fillers = new ArrayList<>();
-        try (ServerSocket blackHole = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        try (BlackHole blackHole = BlackHole.start();
              Origin echo = Origin.echo();
              // client.max.pending.dials is half the pool by default: 2 of 4 here
              ProxyPair pair = ProxyPair.start(Map.of("remote.max.pending.dials", "4", "dial.timeout", "20s",
                      "clients", HOSTILE + "," + HONEST), Map.of("client.id", HONEST.toString()))) {
-            HostilePeersAreHeldToTheLimitsEndToEndTest.fillAcceptQueue(blackHole, fillers);
             try (RawTunnel raw = RawTunnel.open(pair.remote.port(), true, HOSTILE)) {
-                Address hole = new Address("127.0.0.1", blackHole.getLocalPort());
+                Address hole = blackHole.address();
                 for (int id = 1; id <= 59; id += 2) raw.connectFrame(id, hole);
                 assertTrue(Eventually.holds(() -> pair.remote.dialsWaiting() >= 26), "the hostile client's streams past the slots wait");
                 for (int i = 0; i < 4; i++) {
@@ -108,8 +93,6 @@ class PendingDialsAreCappedEndToEndTest {
                 }
                 assertEquals(0, pair.remote.dialsRefused());
             }
-        } finally {
-            fillers.forEach(Sockets::closeQuietly);
         }
     }
 

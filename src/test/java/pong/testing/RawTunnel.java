@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -22,7 +23,6 @@ import pong.protocol.FrameWriter;
 import pong.transport.ClientOptions;
 import pong.protocol.Settings;
 import pong.transport.Endpoint;
-import pong.transport.SocketConduit;
 import pong.transport.Tls;
 
 /**
@@ -57,7 +57,15 @@ public final class RawTunnel implements AutoCloseable {
     public static RawTunnel connect(int port, boolean tls) throws Exception {
         ClientOptions options = tls ? new ClientOptions(testClientContext(), null, false, null) : ClientOptions.PLAIN;
         Endpoint to = new Endpoint(tls ? "tls" : "tcp", "127.0.0.1", port);
-        return new RawTunnel(((SocketConduit) to.transport().connect(to, options, CONNECT_TIMEOUT)).socket());
+        // A plain JDK socket (SSLSocket for TLS), not one of our conduits: the raw peer shares no code with what it tests.
+        Socket raw = new Socket();
+        try {
+            raw.connect(new InetSocketAddress(to.host(), to.port()), (int) CONNECT_TIMEOUT.toMillis());
+            return new RawTunnel(tls ? Tls.clientSide(raw, options, to.host(), to.port(), CONNECT_TIMEOUT) : raw);
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
     }
 
     /** Connects and sends the connection header (version 0) for this client id. */

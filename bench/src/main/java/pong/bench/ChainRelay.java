@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ServerSocket;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import pong.testing.TestPki;
 import javax.net.ssl.SSLContext;
 import pong.transport.ClientOptions;
 import pong.transport.Endpoint;
-import pong.transport.SocketConduit;
 import pong.transport.Sockets;
 import pong.transport.Tls;
 import pong.transport.Transports;
@@ -58,7 +58,10 @@ public final class ChainRelay {
         try {
             in.setTcpNoDelay(true);
             if (serverTls != null) in = Tls.serverSide(accepted, serverTls);
-            out = ((SocketConduit) to.transport().connect(to, tls, CONNECT_TIMEOUT)).socket();
+            out = new Socket();
+            out.setTcpNoDelay(true);
+            out.connect(new InetSocketAddress(to.host(), to.port()), (int) CONNECT_TIMEOUT.toMillis());
+            if (tls.tls() != null) out = Tls.clientSide(out, tls, to.host(), to.port(), CONNECT_TIMEOUT);
             Socket o = out;
             Socket i = in;
             Thread back = threads.start(() -> copy(o, i));

@@ -15,6 +15,7 @@ import pong.protocol.ErrorCode;
 import pong.protocol.Address;
 import pong.protocol.Frame;
 import pong.protocol.FrameType;
+import pong.testing.Observed;
 import pong.testing.Origin;
 import pong.testing.ProxyPair;
 import pong.testing.RawTunnel;
@@ -73,7 +74,7 @@ class LimitsAreEnforcedEndToEndTest {
                     s.getOutputStream().write(TestData.bytes(5, 300));
                     assertArrayEquals(TestData.bytes(5, 300), s.getInputStream().readNBytes(300));
                 }
-                assertEquals(1, pair.local.connectionsRefused());
+                assertEquals(1, Observed.value(pair.local.monitoring(), "pong_rejections_total{reason=\"connection_limit\"}"));
             }
             // once they are gone, new apps are served again
             assertEquals(0, pong.testing.ResourceProbe.awaitZero(pair.local::activeConnections, 10_000));

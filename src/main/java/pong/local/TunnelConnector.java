@@ -56,6 +56,7 @@ public final class TunnelConnector implements AutoCloseable {
     private final TunnelObserver observer;
     /** What observers know of each open tunnel (one, or two while one ends and the next starts). */
     private final Map<Tunnel, TunnelInfo> infos = new ConcurrentHashMap<>();
+    private final RefusalLog refusals = new RefusalLog();
 
     public TunnelConnector(Endpoint remote, ClientOptions options, UUID clientId, Duration connectTimeout, TunnelSettings settings) {
         this(remote, options, clientId, connectTimeout, settings, TunnelObserver.NONE);
@@ -83,6 +84,7 @@ public final class TunnelConnector implements AutoCloseable {
      */
     public Stream open(FrameType type, Address target, Front front, String app) throws IOException {
         Stream stream = openOnTunnel(type, target);
+        stream.onRefused(r -> refusals.refused(target, r));
         TunnelInfo info = infos.get(stream.tunnel());
         if (info != null) {
             stream.watch(StreamWatch.opened(observer, new StreamInfo(info, stream.id(), front, target.toString(), app, System.nanoTime())));
@@ -96,6 +98,7 @@ public final class TunnelConnector implements AutoCloseable {
     }
 
     private Stream openOnTunnel(FrameType type, Address target) throws IOException {
+        refusals.flush();
         Tunnel t = current;
         if (t == null || !t.isUsable()) t = connect();
         try {
@@ -139,8 +142,10 @@ public final class TunnelConnector implements AutoCloseable {
             try {
                 return attempt();
             } catch (IOException e) {
-                LOG.log(Level.WARNING, "cannot reach remote {0}: {1}; retrying with backoff, requests fail until it answers",
-                        remote, e.getMessage());
+                String problem = RemoteHints.rootMessage(e);
+                String fix = remote.transport().secure() ? RemoteHints.tls(problem, options.sni() != null ? options.sni() : remote.host()) : null;
+                LOG.log(Level.WARNING, "cannot reach remote {0}: {1}{2}; retrying with backoff, requests fail until it answers",
+                        remote, problem, fix == null ? "" : " (" + fix + ")");
                 downReason = e.getMessage();
                 reconnector = Thread.ofVirtual().name("local reconnect").start(this::reconnectLoop);
                 throw new PongException(ErrorCode.ERR, "remote " + remote + " unreachable: " + e.getMessage(), e);
@@ -209,6 +214,7 @@ public final class TunnelConnector implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        refusals.flushAll();
         connectLock.lock();
         try {
             if (reconnector != null) reconnector.interrupt();

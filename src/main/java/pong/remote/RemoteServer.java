@@ -24,6 +24,8 @@ import javax.net.ssl.SSLContext;
 import pong.config.RemoteConfig;
 import pong.logging.RateLimitedLog;
 import pong.monitoring.Monitoring;
+import pong.observe.Rejection;
+import pong.observe.TunnelObserver;
 import pong.protocol.Address;
 import pong.protocol.ConnectionHeader;
 import pong.protocol.ErrorCode;
@@ -52,6 +54,8 @@ import pong.transport.Sockets;
  */
 public final class RemoteServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RemoteServer.class.getName());
+    /** The first byte of a TLS handshake record (RFC 8446 section 5.1): a ClientHello starts with it. */
+    private static final int TLS_HANDSHAKE_RECORD = 22;
 
     private final RemoteConfig config;
     private final Dialer dialer;
@@ -74,6 +78,7 @@ public final class RemoteServer implements AutoCloseable {
     private final RateLimitedLog rejections = new RateLimitedLog(LOG, Level.WARNING, Duration.ofMinutes(1));
     private final RateLimitedLog overload = new RateLimitedLog(LOG, Level.WARNING, Duration.ofMinutes(1));
     private final Monitoring monitoring;
+    private final TunnelObserver observer;
     private ServerSocket server;
     private Acceptor acceptor;
     private Transport.Server transport;
@@ -83,7 +88,8 @@ public final class RemoteServer implements AutoCloseable {
     public RemoteServer(RemoteConfig config) {
         this.config = config;
         this.monitoring = new Monitoring(config.monitoring(), "remote");
-        this.dialer = new Dialer(config.deny(), config.dialTimeout(), monitoring.observer());
+        this.observer = monitoring.observer();
+        this.dialer = new Dialer(config.deny(), config.dialTimeout(), observer);
         this.clients = config.clients().stream().map(ConnectionHeader::idBytes).toList();
     }
 
@@ -231,9 +237,16 @@ public final class RemoteServer implements AutoCloseable {
             // scanners, health checks and slow clients: expected, so counted per address rather than logged each time
             Long deadline = handshaking.get(s);
             boolean late = e instanceof SocketTimeoutException || (deadline != null && System.nanoTime() - deadline >= 0);
-            if (late) rejections.record(source, "no tunnel within header.timeout=" + config.headerTimeout().toMillis() + " ms");
-            else if (e instanceof EOFException) rejections.record(source, "closed before the transport handshake ended");
-            else rejections.record(source, config.listen().scheme() + " handshake failed", e.getMessage());
+            if (late) {
+                observer.rejected(Rejection.HEADER_TIMEOUT, source, "no tunnel within header.timeout");
+                rejections.record(source, "no tunnel within header.timeout=" + config.headerTimeout().toMillis() + " ms");
+            } else if (e instanceof EOFException) {
+                observer.rejected(Rejection.HEADER_INCOMPLETE, source, "closed before the transport handshake ended");
+                rejections.record(source, "closed before the transport handshake ended");
+            } else {
+                observer.rejected(Rejection.HANDSHAKE_FAILED, source, String.valueOf(e.getMessage()));
+                rejections.record(source, config.listen().scheme() + " handshake failed", handshakeProblem(e));
+            }
             Sockets.closeQuietly(s);
         } finally {
             handshaking.remove(s);
@@ -259,13 +272,15 @@ public final class RemoteServer implements AutoCloseable {
             handshaking.remove(conduit); // the header is in: the deadline sweeper must not close it any more
             if (header.version() != ConnectionHeader.VERSION || !knownClient(header)) {
                 // What a closed port would give: no byte back, whatever came; logged once a minute per address.
-                rejections.record(source, "rejected tunnel: "
-                        + (header.version() != ConnectionHeader.VERSION ? "unsupported version " + header.version() : "unknown client id"));
+                boolean badVersion = header.version() != ConnectionHeader.VERSION;
+                String why = badVersion ? badVersion(header.version()) : "unknown client id (not in clients)";
+                observer.rejected(badVersion ? Rejection.BAD_VERSION : Rejection.UNKNOWN_CLIENT, source, why);
+                rejections.record(source, "rejected tunnel: " + why);
                 return;
             }
             UUID client = header.clientId();
             if (!claimTunnel(client)) {
-                tunnelsRefused.incrementAndGet();
+                observer.rejected(Rejection.TUNNEL_LIMIT, source, "remote.max.tunnels.per.client");
                 overload.record(source, "tunnel refused: client " + client + " already holds remote.max.tunnels.per.client="
                         + config.limits().maxTunnelsPerClient() + " tunnels");
                 return;
@@ -288,9 +303,16 @@ public final class RemoteServer implements AutoCloseable {
             LOG.log(Level.INFO, "tunnel from {0} for client {1}", conduit.name(), client);
         } catch (IOException e) {
             boolean late = System.nanoTime() - deadline >= 0;
-            if (late) rejections.record(source, "no connection header within header.timeout=" + config.headerTimeout().toMillis() + " ms");
-            else if (e instanceof EOFException) rejections.record(source, "closed before sending a whole connection header");
-            else rejections.record(source, "tunnel handshake failed", e.getMessage());
+            if (late) {
+                observer.rejected(Rejection.HEADER_TIMEOUT, source, "no connection header within header.timeout");
+                rejections.record(source, "no connection header within header.timeout=" + config.headerTimeout().toMillis() + " ms");
+            } else if (e instanceof EOFException) {
+                observer.rejected(Rejection.HEADER_INCOMPLETE, source, "closed before sending a whole connection header");
+                rejections.record(source, "closed before sending a whole connection header");
+            } else {
+                observer.rejected(Rejection.HANDSHAKE_FAILED, source, String.valueOf(e.getMessage()));
+                rejections.record(source, "tunnel handshake failed", e.getMessage());
+            }
         } finally {
             handshaking.remove(conduit);
             expired.remove(conduit);
@@ -325,6 +347,33 @@ public final class RemoteServer implements AutoCloseable {
                 overload.record("remote", "header deadline sweep failed, retrying", String.valueOf(e));
             }
         }
+    }
+
+    /**
+     * An unsupported header version in words. On a tcp:// listener the first byte tells the classic
+     * mistakes apart: 22 starts a TLS handshake record (local has tls://), a capital letter an HTTP
+     * request (a ws:// client, a browser, a health check).
+     */
+    private String badVersion(int version) {
+        String what = "unsupported version " + version;
+        if (!config.listen().scheme().equals("tcp")) return what;
+        if (version == TLS_HANDSHAKE_RECORD) {
+            return what + ": this looks like a TLS ClientHello on a tcp:// listener (local has remote=tls://); make both tcp:// or both tls://";
+        }
+        if (version >= 'A' && version <= 'Z') {
+            return what + ": this looks like an HTTP request on a tcp:// listener (a ws:// client, a browser or a health check?)";
+        }
+        return what;
+    }
+
+    /** A failed transport handshake in words: on a TLS listener, plain bytes are most likely a local with remote=tcp://. */
+    private String handshakeProblem(Exception e) {
+        String m = String.valueOf(e.getMessage());
+        if (config.listen().transport().secure() && (m.contains("Unsupported or unrecognized SSL message") || m.contains("plaintext"))) {
+            return m + ": not TLS: this looks like a plain connection on a " + config.listen().scheme()
+                    + ":// listener (a local with remote=tcp://?); make both tcp:// or both tls://";
+        }
+        return m;
     }
 
     private boolean claimTunnel(UUID client) {

@@ -17,6 +17,7 @@ import pong.tunnel.TunnelSettings;
  *
  * @param socksUsers     user name to password (socks.users); empty means apps need no credentials
  * @param udpIdleTimeout how long a UDP relay stream may go without a datagram before it is closed
+ * @param udpMaxRelays   udp.max.relays: relay streams one UDP ASSOCIATE may have open at once
  */
 public record LocalConfig(
         Endpoint listen,
@@ -31,6 +32,7 @@ public record LocalConfig(
         Duration handshakeTimeout,
         Map<String, String> socksUsers,
         Duration udpIdleTimeout,
+        int udpMaxRelays,
         boolean confirm,
         int maxConnections,
         Limits limits,
@@ -38,6 +40,8 @@ public record LocalConfig(
         Monitoring.Options monitoring) implements ModeConfig {
     /** RFC 1929 carries user name and password each in at most 255 bytes. */
     static final int MAX_CREDENTIAL_BYTES = 255;
+    /** A game or DNS client talks to a handful of destinations; 64 leaves the shared tunnel's other 960 streams to other apps. */
+    public static final int DEFAULT_UDP_MAX_RELAYS = 64;
 
     static LocalConfig from(Config c) throws ConfigException {
         Endpoint listen = c.endpoint("listen", "tcp");
@@ -74,6 +78,7 @@ public record LocalConfig(
         Map<String, String> users = users(c);
         Duration udpIdle = c.duration("udp.idle.timeout", Duration.ofSeconds(60));
         if (udpIdle.isZero() || udpIdle.isNegative()) throw c.error("udp.idle.timeout", "must be positive");
+        int udpRelays = c.integer("udp.max.relays", DEFAULT_UDP_MAX_RELAYS, 1, 1_000_000);
         // socks.confirm is the older name, from when only SOCKS5 waited
         boolean legacyConfirm = c.bool("socks.confirm", false);
         boolean confirm = c.bool("confirm", legacyConfirm);
@@ -84,7 +89,7 @@ public record LocalConfig(
         Limits limits = Limits.forLocal(c);
         TunnelSettings tunnel = c.tunnelSettings(true).withLimits(limits.maxStreams(), limits.streamIdleTimeout())
                 .withConnectConfirm(confirm);
-        return new LocalConfig(listen, remote, id, trust, pin, insecure, sni, httpHost, connect, handshake, users, udpIdle, confirm,
+        return new LocalConfig(listen, remote, id, trust, pin, insecure, sni, httpHost, connect, handshake, users, udpIdle, udpRelays, confirm,
                 maxConnections, limits, tunnel, c.monitoring(false));
     }
 

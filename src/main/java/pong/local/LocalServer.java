@@ -58,7 +58,8 @@ public final class LocalServer implements AutoCloseable {
         ProxyUsers users = new ProxyUsers(config.socksUsers());
         Confirmation confirm = Confirmation.of(config.confirm(), config.connectTimeout());
         TunnelObserver observer = monitoring.observer();
-        this.socks5 = new Socks5Front(connector, users, new UdpAssociation.Settings(config.udpIdleTimeout(), udpDropped), confirm, observer);
+        this.socks5 = new Socks5Front(connector, users, new UdpAssociation.Settings(config.udpIdleTimeout(), config.udpMaxRelays(), udpDropped),
+                confirm, observer);
         this.socks4 = new Socks4Front(connector, users, confirm, observer);
         this.http = new HttpFront(connector, users, confirm, observer);
     }

@@ -54,7 +54,7 @@ class LimitsAreEnforcedEndToEndTest {
                 // opened only once the second is known to be in: both racing for the last place would make either one the third
                 try (RawTunnel third = RawTunnel.open(pair.remote.port(), false, pair.clientId)) {
                     assertEquals(-1, readOrReset(third.socket()), "refused tunnel gets no byte");
-                    assertEquals(1, pair.remote.tunnelsRefused());
+                    assertEquals(1, Observed.value(pair.remote.monitoring(), "pong_rejections_total{reason=\"tunnel_limit\"}"));
                 }
             }
             assertArrayEquals(TestData.bytes(4, 100), Socks5Client.echo(pair.socksPort(), echo.port(), TestData.bytes(4, 100)));

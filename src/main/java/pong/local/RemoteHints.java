@@ -34,6 +34,7 @@ public final class RemoteHints {
             return "no TLS answer within connect.timeout: does remote listen with tls:// (not tcp://)?";
         }
         if (problem.contains("Unsupported or unrecognized SSL message") || problem.contains("Remote host terminated")
+                || problem.contains("closed the connection during the TLS handshake")
                 || problem.contains("Connection reset")) {
             return "remote does not speak TLS here: does it listen with tls://, or should remote= say tcp://?";
         }

@@ -52,7 +52,6 @@ public final class TunnelConnector implements AutoCloseable {
     private volatile boolean closed;
     private volatile String downReason; // non-null while remote is unreachable and the reconnect thread runs
     private Thread reconnector; // guarded by connectLock
-    private long tunnelsOpened; // guarded by connectLock
     private final TunnelObserver observer;
     /** What observers know of each open tunnel (one, or two while one ends and the next starts). */
     private final Map<Tunnel, TunnelInfo> infos = new ConcurrentHashMap<>();
@@ -120,15 +119,6 @@ public final class TunnelConnector implements AutoCloseable {
         return downReason != null;
     }
 
-    public long tunnelsOpened() {
-        connectLock.lock();
-        try {
-            return tunnelsOpened;
-        } finally {
-            connectLock.unlock();
-        }
-    }
-
     private Tunnel connect() throws IOException {
         String down = downReason;
         if (down != null) throw new PongException(ErrorCode.ERR, "remote " + remote + " unreachable (retrying): " + down);
@@ -168,8 +158,8 @@ public final class TunnelConnector implements AutoCloseable {
         TunnelInfo info = new TunnelInfo("local", c.scheme(), remote.toString(), TunnelInfo.address(c.peer()), clientId);
         infos.put(t, info);
         current = t;
-        tunnelsOpened++;
         observer.tunnelOpened(info);
+        t.observe(observer, info);
         t.start(this::lost);
         LOG.log(Level.INFO, "tunnel to {0} open", remote);
         return t;

@@ -25,7 +25,11 @@ import pong.access.Shares;
 import pong.config.RemoteConfig;
 import pong.logging.RateLimitedLog;
 import pong.monitoring.Monitoring;
+import pong.observe.Front;
 import pong.observe.Rejection;
+import pong.observe.StreamInfo;
+import pong.observe.StreamWatch;
+import pong.observe.TunnelInfo;
 import pong.observe.TunnelObserver;
 import pong.protocol.Address;
 import pong.protocol.ConnectionHeader;
@@ -77,14 +81,10 @@ public final class RemoteServer implements AutoCloseable {
     private final BufferBudget buffers;
     private final Map<UUID, ClientShare> shares = new HashMap<>();
     private final Map<Tunnel, AtomicInteger> relays = new ConcurrentHashMap<>();
-    private final AtomicLong streamsRefused = new AtomicLong();
-    private final AtomicLong tunnelsAccepted = new AtomicLong();
-    private final AtomicLong tunnelsRefused = new AtomicLong();
-    private final AtomicLong dials = new AtomicLong();
     private final AtomicLong udpDropped = new AtomicLong();
-    private final AtomicLong dialsRefused = new AtomicLong();
     private final RateLimitedLog rejections = new RateLimitedLog(LOG, Level.WARNING, Duration.ofMinutes(1));
     private final RateLimitedLog overload = new RateLimitedLog(LOG, Level.WARNING, Duration.ofMinutes(1));
+    private final RateLimitedLog refusals = RateLimitedLog.sentences(LOG, Level.INFO, Duration.ofMinutes(1));
     private final Monitoring monitoring;
     private final TunnelObserver observer;
     private ServerSocket server;
@@ -157,29 +157,9 @@ public final class RemoteServer implements AutoCloseable {
         monitoring.start();
     }
 
-    /** Tunnel connections that passed the header check since start. */
-    public long tunnelsAccepted() {
-        return tunnelsAccepted.get();
-    }
-
-    /** Destinations dialed (attempted) since start. */
-    public long dials() {
-        return dials.get();
-    }
-
     /** Datagrams from destinations that were not carried back (too large for one data frame, or empty). */
     public long udpDatagramsDropped() {
         return udpDropped.get();
-    }
-
-    /** Connections closed after a valid header because their client id already held remote.max.tunnels.per.client tunnels. */
-    public long tunnelsRefused() {
-        return tunnelsRefused.get();
-    }
-
-    /** Streams reset with rst 1 because no dial slot (remote.max.pending.dials) came within dial.queue.timeout. */
-    public long dialsRefused() {
-        return dialsRefused.get();
     }
 
     /** The accept loop, for its counts of failures and of connections shed at the fd limit. */
@@ -190,11 +170,6 @@ public final class RemoteServer implements AutoCloseable {
     /** Streams waiting for a dial slot now. */
     public int dialsWaiting() {
         return dialQueue.waiting();
-    }
-
-    /** Streams reset with rst 1 because their client was at client.max.streams or their tunnel at tunnel.max.relays. */
-    public long streamsRefused() {
-        return streamsRefused.get();
     }
 
     /** Bytes all tunnels buffer now, counted against remote.buffer.max. */
@@ -233,6 +208,7 @@ public final class RemoteServer implements AutoCloseable {
         for (Tunnel t : tunnels) t.close();
         rejections.flushAll();
         overload.flushAll();
+        refusals.flushAll();
         monitoring.close();
     }
 
@@ -320,15 +296,17 @@ public final class RemoteServer implements AutoCloseable {
                 return;
             }
             Tunnel tunnel;
+            TunnelInfo info = new TunnelInfo("remote", conduit.scheme(), config.listen().toString(), TunnelInfo.address(conduit.peer()), client);
             try {
                 tunnel = new Tunnel(conduit, Tunnel.Side.REMOTE, config.tunnel().withBudget(shares.get(client).buffers()), null,
-                        (stream, type, target) -> serve(client, stream, type, target));
+                        (stream, type, target) -> serve(client, info, stream, type, target));
             } catch (IOException | RuntimeException e) {
                 releaseTunnel(client);
                 throw e;
             }
             tunnels.add(tunnel);
-            tunnelsAccepted.incrementAndGet();
+            tunnel.observe(observer, info);
+            observer.tunnelOpened(info);
             handedOver = true;
             tunnel.start(t -> {
                 tunnels.remove(t);
@@ -378,6 +356,7 @@ public final class RemoteServer implements AutoCloseable {
                 });
                 rejections.flush();
                 overload.flush();
+                refusals.flush();
             } catch (Throwable e) {
                 overload.record("remote", "header deadline sweep failed, retrying", String.valueOf(e));
             }
@@ -439,16 +418,19 @@ public final class RemoteServer implements AutoCloseable {
      * Called on the tunnel's reader thread: checks the client's and the tunnel's caps, then the dial
      * (after a turn in the fair dial queue) and the relay go to the stream's own virtual thread.
      */
-    private void serve(UUID client, Stream stream, FrameType type, Address target) {
+    private void serve(UUID client, TunnelInfo info, Stream stream, FrameType type, Address target) {
         if (type != FrameType.CONNECT && type != FrameType.RELAY) {
             stream.reset(ErrorCode.ERR_COMMAND_UNKNOWN, type + " is not supported");
             return;
         }
+        boolean relay = type == FrameType.RELAY;
+        // every stream served is watched: whatever ends it (a refusal here, a failed dial, the relay) reports its end once
+        stream.watch(StreamWatch.opened(observer, new StreamInfo(info, stream.id(), relay ? Front.UDP : Front.TCP, target.toString(), "",
+                System.nanoTime())));
         if (draining) {
-            stream.reset(ErrorCode.ERR, "remote is shutting down");
+            fail(stream, ErrorCode.ERR, "remote is shutting down");
             return;
         }
-        boolean relay = type == FrameType.RELAY;
         Tunnel tunnel = stream.tunnel();
         if (relay && relays.computeIfAbsent(tunnel, t -> new AtomicInteger()).incrementAndGet() > config.shares().maxRelays()) {
             releaseRelay(tunnel);
@@ -464,8 +446,8 @@ public final class RemoteServer implements AutoCloseable {
         }
         Thread.ofVirtual().name("remote " + stream + (relay ? " udp " : " ") + target).start(() -> {
             try {
-                if (relay) relay(client, stream, target);
-                else connect(client, stream, target);
+                if (relay) relay(client, info, stream, target);
+                else connect(client, info, stream, target);
             } finally {
                 share.streams().decrementAndGet();
                 if (relay) releaseRelay(tunnel);
@@ -473,25 +455,39 @@ public final class RemoteServer implements AutoCloseable {
         });
     }
 
+    /** Resets a stream before it was relayed and reports its end. */
+    private static void fail(Stream stream, ErrorCode code, String reason) {
+        stream.reset(code, reason);
+        stream.reportFailed(code);
+    }
+
     private void refuse(Stream stream, String cap) {
-        streamsRefused.incrementAndGet();
+        observer.rejected(Rejection.STREAM_LIMIT, String.valueOf(stream.tunnel()), cap);
         overload.record(String.valueOf(stream.tunnel()), cap + " reached, new streams get rst " + ErrorCode.ERR.code);
-        stream.reset(ErrorCode.ERR, "too many streams: " + cap);
+        fail(stream, ErrorCode.ERR, "too many streams: " + cap);
+    }
+
+    /**
+     * A destination this remote would not or could not reach: the stream gets the code and the text, and
+     * the operator one INFO line per destination and code a minute ("example.org:25 refused for client
+     * 6f1c3a52: rule refuse (dst.deny) (rst 2): port 25 is denied by dst.deny").
+     */
+    private void refused(TunnelInfo info, Stream stream, Address target, PongException e) {
+        refusals.record(target.toString(), "refused for client " + info.shortClientId() + ": " + e.code().explain(), e.getMessage());
+        fail(stream, e.code(), e.getMessage());
     }
 
     private void releaseRelay(Tunnel tunnel) {
         relays.computeIfPresent(tunnel, (t, n) -> n.decrementAndGet() <= 0 ? null : n);
     }
 
-    private void connect(UUID client, Stream stream, Address target) {
+    private void connect(UUID client, TunnelInfo info, Stream stream, Address target) {
         if (!awaitDialSlot(client, stream)) return;
-        dials.incrementAndGet();
         Socket dst;
         try {
             dst = dialer.dial(target);
         } catch (PongException e) {
-            LOG.log(Level.DEBUG, "{0} {1}: {2}", stream.tunnel(), stream, e.getMessage());
-            stream.reset(e.code(), e.getMessage());
+            refused(info, stream, target, e);
             return;
         } finally {
             dialQueue.release(client);
@@ -500,22 +496,24 @@ public final class RemoteServer implements AutoCloseable {
             stream.confirmConnected();
             Relay.run(stream, dst, dst.getInputStream());
         } catch (IOException e) {
-            stream.reset(ErrorCode.ERR, e.getMessage());
+            fail(stream, ErrorCode.ERR, e.getMessage());
             Sockets.abort(dst); // the destination must not take this for the client's clean end
         }
     }
 
     /** A relay's resolution and socket count as a dial: they take a slot like a TCP dial. */
-    private void relay(UUID client, Stream stream, Address target) {
+    private void relay(UUID client, TunnelInfo info, Stream stream, Address target) {
         if (!awaitDialSlot(client, stream)) return;
-        dials.incrementAndGet();
         UdpRelay relay;
         try {
             relay = UdpRelay.open(stream, target, dialer, udpDropped, config.shares().udpIdleTimeout());
+        } catch (PongException e) {
+            refused(info, stream, target, e);
+            return;
         } finally {
             dialQueue.release(client);
         }
-        if (relay != null) relay.relay();
+        relay.relay();
     }
 
     /**
@@ -525,20 +523,21 @@ public final class RemoteServer implements AutoCloseable {
     private boolean awaitDialSlot(UUID client, Stream stream) {
         try {
             if (!dialQueue.acquire(client)) {
-                dialsRefused.incrementAndGet();
+                observer.rejected(Rejection.PENDING_DIALS, String.valueOf(stream.tunnel()), "no dial slot within dial.queue.timeout");
                 overload.record(String.valueOf(stream.tunnel()), "no dial slot within dial.queue.timeout="
                         + config.shares().dialQueueTimeout().toMillis() + " ms (remote.max.pending.dials="
                         + config.limits().maxPendingDials() + "), streams get rst " + ErrorCode.ERR.code);
-                stream.reset(ErrorCode.ERR, "no dial slot within dial.queue.timeout");
+                fail(stream, ErrorCode.ERR, "no dial slot within dial.queue.timeout");
                 return false;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            stream.reset(ErrorCode.ERR, "interrupted while waiting for a dial slot");
+            fail(stream, ErrorCode.ERR, "interrupted while waiting for a dial slot");
             return false;
         }
         if (stream.state().isDone()) { // reset by the peer while it waited
             dialQueue.release(client);
+            stream.reportFailed(stream.resetCode() != null ? stream.resetCode() : ErrorCode.ERR);
             return false;
         }
         return true;

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import pong.protocol.Address;
 import pong.protocol.ConnectionHeader;
 import pong.protocol.ErrorCode;
@@ -24,6 +25,7 @@ import pong.protocol.Settings;
 import pong.transport.Endpoint;
 import pong.transport.SocketConduit;
 import pong.transport.Tls;
+import pong.transport.TlsChannel;
 
 /**
  * A tunnel connection spoken frame by frame, for tests that play a peer by hand (malformed traffic,
@@ -55,9 +57,16 @@ public final class RawTunnel implements AutoCloseable {
 
     /** Connects to a remote on 127.0.0.1 (TLS trusting the test certificate, or plain TCP) without sending anything. */
     public static RawTunnel connect(int port, boolean tls) throws Exception {
-        ClientOptions options = tls ? new ClientOptions(testClientContext(), null, false, null) : ClientOptions.PLAIN;
-        Endpoint to = new Endpoint(tls ? "tls" : "tcp", "127.0.0.1", port);
-        return new RawTunnel(((SocketConduit) to.transport().connect(to, options, CONNECT_TIMEOUT)).socket());
+        Endpoint to = new Endpoint("tcp", "127.0.0.1", port);
+        Socket socket = ((SocketConduit) to.transport().connect(to, ClientOptions.PLAIN, CONNECT_TIMEOUT)).socket();
+        if (!tls) return new RawTunnel(socket);
+        // tls:// conduits run on a TlsChannel; the raw peer needs the socket too (timeouts, aborts), so it makes its own
+        SSLEngine engine = testClientContext().createSSLEngine("127.0.0.1", port);
+        engine.setUseClientMode(true);
+        socket.setSoTimeout((int) CONNECT_TIMEOUT.toMillis());
+        TlsChannel channel = TlsChannel.handshake(socket, engine);
+        socket.setSoTimeout(0);
+        return new RawTunnel(socket, channel.input(), channel.output());
     }
 
     /** Connects and sends the connection header (version 0) for this client id. */

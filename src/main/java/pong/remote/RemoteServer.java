@@ -247,16 +247,7 @@ public final class RemoteServer implements AutoCloseable {
             // scanners, health checks and slow clients: expected, so counted per address rather than logged each time
             Long deadline = handshaking.get(s);
             boolean late = e instanceof SocketTimeoutException || (deadline != null && System.nanoTime() - deadline >= 0);
-            if (late) {
-                observer.rejected(Rejection.HEADER_TIMEOUT, source, "no tunnel within header.timeout");
-                rejections.record(source, "no tunnel within header.timeout=" + config.headerTimeout().toMillis() + " ms");
-            } else if (e instanceof EOFException) {
-                observer.rejected(Rejection.HEADER_INCOMPLETE, source, "closed before the transport handshake ended");
-                rejections.record(source, "closed before the transport handshake ended");
-            } else {
-                observer.rejected(Rejection.HANDSHAKE_FAILED, source, String.valueOf(e.getMessage()));
-                rejections.record(source, config.listen().scheme() + " handshake failed", handshakeProblem(e));
-            }
+            failedBeforeTunnel(source, late, e, true);
             Sockets.closeQuietly(s);
         } finally {
             handshaking.remove(s);
@@ -316,16 +307,7 @@ public final class RemoteServer implements AutoCloseable {
             LOG.log(Level.INFO, "tunnel from {0} for client {1}", conduit.name(), client);
         } catch (IOException e) {
             boolean late = System.nanoTime() - deadline >= 0;
-            if (late) {
-                observer.rejected(Rejection.HEADER_TIMEOUT, source, "no connection header within header.timeout");
-                rejections.record(source, "no connection header within header.timeout=" + config.headerTimeout().toMillis() + " ms");
-            } else if (e instanceof EOFException) {
-                observer.rejected(Rejection.HEADER_INCOMPLETE, source, "closed before sending a whole connection header");
-                rejections.record(source, "closed before sending a whole connection header");
-            } else {
-                observer.rejected(Rejection.HANDSHAKE_FAILED, source, String.valueOf(e.getMessage()));
-                rejections.record(source, "tunnel handshake failed", e.getMessage());
-            }
+            failedBeforeTunnel(source, late, e, false);
         } finally {
             handshaking.remove(conduit);
             expired.remove(conduit);
@@ -361,6 +343,31 @@ public final class RemoteServer implements AutoCloseable {
                 overload.record("remote", "header deadline sweep failed, retrying", String.valueOf(e));
             }
         }
+    }
+
+    /**
+     * A connection that failed before it became a tunnel (scanners, health checks, slow or confused
+     * clients): counted by reason, logged once a minute per address and reason.
+     *
+     * @param inTransport during the transport's handshake (TLS, WebSocket upgrade), else reading the connection header
+     */
+    private void failedBeforeTunnel(String source, boolean late, Exception e, boolean inTransport) {
+        Rejection reason;
+        String why;
+        String detail = null;
+        if (late) {
+            reason = Rejection.HEADER_TIMEOUT;
+            why = (inTransport ? "no tunnel" : "no connection header") + " within header.timeout=" + config.headerTimeout().toMillis() + " ms";
+        } else if (e instanceof EOFException) {
+            reason = Rejection.HEADER_INCOMPLETE;
+            why = inTransport ? "closed before the transport handshake ended" : "closed before sending a whole connection header";
+        } else {
+            reason = Rejection.HANDSHAKE_FAILED;
+            why = inTransport ? config.listen().scheme() + " handshake failed" : "tunnel handshake failed";
+            detail = inTransport ? handshakeProblem(e) : e.getMessage();
+        }
+        observer.rejected(reason, source, why);
+        rejections.record(source, why, detail);
     }
 
     /**

@@ -7,7 +7,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import pong.testing.TestPki;
@@ -28,10 +27,13 @@ class TlsCipherChoiceTest {
             });
             ClientOptions tls = new ClientOptions(Tls.client(TestPki.certPem()), null, true, null);
             Endpoint to = new Endpoint("tls", "127.0.0.1", server.getLocalPort());
-            try (SSLSocket s = (SSLSocket) ((SocketConduit) to.transport().connect(to, tls, Duration.ofSeconds(10))).socket()) {
-                assertEquals("TLSv1.3", s.getSession().getProtocol());
-                assertEquals("TLS_AES_128_GCM_SHA256", s.getSession().getCipherSuite());
-                s.getOutputStream().write(1);
+            Conduit c = to.transport().connect(to, tls, Duration.ofSeconds(10));
+            try {
+                assertEquals("TLSv1.3 TLS_AES_128_GCM_SHA256", c.security());
+                c.output().write(1);
+                c.output().flush();
+            } finally {
+                c.close();
             }
             accept.join();
         }

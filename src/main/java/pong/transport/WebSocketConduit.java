@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -16,7 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import pong.protocol.ProtocolException;
 
 /**
- * A tunnel's byte stream in WebSocket messages (RFC 6455) on a TCP or TLS socket whose upgrade is done.
+ * A tunnel's byte stream in WebSocket messages (RFC 6455) on a TCP or TLS conduit whose upgrade is done.
  * Outgoing bytes go in binary frames, one per write of up to {@link #MAX_FRAME_OUT} bytes, masked when
  * this is the client; incoming binary messages of any fragmentation are concatenated into the input.
  * Pings are answered with pongs, a close frame with a close frame (then the input ends); anything RFC 6455
@@ -49,7 +48,7 @@ final class WebSocketConduit implements Conduit {
     private static final int MAX_HEADER = 14;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
-    private final Socket socket;
+    private final Conduit base;
     private final boolean client;
     private final InputStream raw;
     private final OutputStream rawOut;
@@ -65,13 +64,14 @@ final class WebSocketConduit implements Conduit {
     private volatile int closeCode = CLOSE_NORMAL;
 
     /**
-     * @param raw the socket's input as the upgrade left it (a buffered stream may already hold frame bytes)
+     * @param base the TCP or TLS connection the upgrade ran on; its output carries our frames
+     * @param raw  its input as the upgrade left it (a buffered stream may already hold frame bytes)
      * @param client true on local: frames out are masked, frames in must not be
      */
-    WebSocketConduit(Socket socket, InputStream raw, boolean client, InetSocketAddress peer, String scheme) throws IOException {
-        this.socket = socket;
+    WebSocketConduit(Conduit base, InputStream raw, boolean client, InetSocketAddress peer, String scheme) {
+        this.base = base;
         this.raw = raw;
-        this.rawOut = socket.getOutputStream();
+        this.rawOut = base.output();
         this.client = client;
         this.peer = peer;
         this.scheme = scheme;
@@ -90,7 +90,7 @@ final class WebSocketConduit implements Conduit {
 
     @Override
     public String security() {
-        return Sockets.security(socket);
+        return base.security();
     }
 
     @Override
@@ -106,17 +106,17 @@ final class WebSocketConduit implements Conduit {
     @Override
     public void close() {
         sendClose(closeCode, "", CLOSE_WAIT_MILLIS);
-        Sockets.closeQuietly(socket);
+        base.close();
     }
 
     @Override
     public void reject() {
-        Sockets.closeQuietly(socket);
+        base.close();
     }
 
     @Override
     public void abort() {
-        Sockets.abort(socket);
+        base.abort();
     }
 
     @Override

@@ -54,8 +54,9 @@ final class WebSocketTransport implements Transport {
         long deadline = System.nanoTime() + timeout.toNanos();
         Socket raw = Transports.dial(to, timeout);
         try {
-            Socket s = secure ? Tls.clientSide(raw, options, to.host(), to.port(), remaining(deadline)) : raw;
-            s.setSoTimeout((int) Math.max(1, remaining(deadline).toMillis()));
+            Conduit base = secure ? new TlsConduit(Tls.clientChannel(raw, options, to.host(), to.port(), remaining(deadline)), "tls")
+                    : new SocketConduit(raw, "tcp");
+            raw.setSoTimeout((int) Math.max(1, remaining(deadline).toMillis()));
             byte[] nonce = new byte[16];
             new SecureRandom().nextBytes(nonce);
             String key = Base64.getEncoder().encodeToString(nonce);
@@ -63,10 +64,10 @@ final class WebSocketTransport implements Transport {
                     : to.hostForUrl() + (to.port() == defaultPort() ? "" : ":" + to.port());
             String request = "GET " + to.path() + " HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                     + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
-            OutputStream out = s.getOutputStream();
+            OutputStream out = base.output();
             out.write(request.getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
-            InputStream in = new BufferedInputStream(s.getInputStream(), IO_BUFFER);
+            InputStream in = new BufferedInputStream(base.input(), IO_BUFFER);
             HttpHeaderBlock response = HttpHeaderBlock.read(in);
             String status = response.startLine();
             if (!status.startsWith("HTTP/1.1 101 ")) {
@@ -79,8 +80,8 @@ final class WebSocketTransport implements Transport {
             if (!response.all("sec-websocket-extensions").isEmpty() || !response.all("sec-websocket-protocol").isEmpty()) {
                 throw new IOException("remote at " + to + " chose a WebSocket extension or subprotocol nobody asked for");
             }
-            s.setSoTimeout(0);
-            return new WebSocketConduit(s, in, true, (InetSocketAddress) s.getRemoteSocketAddress(), scheme());
+            raw.setSoTimeout(0);
+            return new WebSocketConduit(base, in, true, (InetSocketAddress) raw.getRemoteSocketAddress(), scheme());
         } catch (IOException | RuntimeException e) {
             raw.close();
             throw e;
@@ -102,9 +103,9 @@ final class WebSocketTransport implements Transport {
         Predicate<InetAddress> trusted = options.trustedProxy() != null ? options.trustedProxy() : a -> false;
         return (accepted, sink) -> {
             Transports.prepareAccepted(accepted, options.handshakeTimeout());
-            Socket s = secure ? Tls.serverSide(accepted, options.tls()) : accepted;
-            InputStream in = new BufferedInputStream(s.getInputStream(), IO_BUFFER);
-            OutputStream out = s.getOutputStream();
+            Conduit base = secure ? new TlsConduit(Tls.serverChannel(accepted, options.tls()), "tls") : new SocketConduit(accepted, "tcp");
+            InputStream in = new BufferedInputStream(base.input(), IO_BUFFER);
+            OutputStream out = base.output();
             HttpHeaderBlock request;
             String key;
             try {
@@ -122,7 +123,7 @@ final class WebSocketTransport implements Transport {
                     + accept(key) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             accepted.setSoTimeout(0); // from here the caller's deadline bounds the connection header
-            sink.accept(new WebSocketConduit(s, in, false, peer, scheme()));
+            sink.accept(new WebSocketConduit(base, in, false, peer, scheme()));
         };
     }
 

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import pong.testing.Observed;
 import pong.testing.Origin;
 import pong.testing.ProxyPair;
 import pong.testing.Socks5Client;
@@ -61,7 +62,7 @@ class BoundedMemoryEndToEndTest {
                     fresh.shutdownOutput();
                     assertArrayEquals(msg, fresh.getInputStream().readAllBytes());
                 }
-                assertEquals(1, pair.remote.tunnelsAccepted(), "everything went over one tunnel");
+                assertEquals(1, Observed.sum(pair.remote.monitoring(), "pong_tunnels_opened_total"), "everything went over one tunnel");
                 for (Socket s : stalled) s.close();
                 stalled.clear();
                 for (int i = 0; i < 1200 && (tunnel.streamCount() > 0 || tunnel.bufferedBytes() > 0); i++) Thread.sleep(50);

@@ -11,6 +11,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import pong.testing.Observed;
 import pong.testing.Origin;
 import pong.testing.ProxyPair;
 import pong.testing.Transfers;
@@ -36,8 +37,8 @@ class ConcurrentStreamsEndToEndTest {
                 }));
             }
             for (Future<?> f : results) f.get(150, TimeUnit.SECONDS);
-            assertEquals(1, pair.remote.tunnelsAccepted(), "tunnel connections the remote accepted");
-            assertEquals(1, pair.local.connector().tunnelsOpened(), "tunnel connections the local opened");
+            assertEquals(1, Observed.sum(pair.remote.monitoring(), "pong_tunnels_opened_total"), "tunnel connections the remote accepted");
+            assertEquals(1, Observed.sum(pair.local.monitoring(), "pong_tunnels_opened_total"), "tunnel connections the local opened");
             assertEquals(STREAMS, origin.accepted());
         }
     }

@@ -9,6 +9,7 @@ import java.net.SocketException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import pong.testing.Observed;
 import pong.protocol.Address;
 import pong.protocol.ErrorCode;
 import pong.protocol.Frame;
@@ -28,7 +29,7 @@ class DestinationRefusedEndToEndTest {
              Socket app = Socks5Client.connect(pair.socksPort(), "127.0.0.1", closed)) {
             sendIfStillOpen(app, "GET / HTTP/1.0\r\n\r\n".getBytes());
             assertClosedWithoutData(app);
-            assertEquals(1, pair.remote.dials());
+            assertEquals(1, Observed.sum(pair.remote.monitoring(), "pong_dial_duration_seconds_count"));
         }
     }
 

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import pong.testing.Observed;
 import pong.testing.Origin;
 import pong.testing.ProxyPair;
 import pong.testing.Socks5Client;
@@ -41,7 +42,7 @@ class EveryTransportEndToEndTest {
         try (ProxyPair pair = ProxyPair.over(scheme); Origin download = Origin.download(); Origin sink = Origin.sink()) {
             Transfers.assertDownload(pair.socksPort(), download.port(), 32L * 1024 * 1024 + 13, 1);
             Transfers.assertUpload(pair.socksPort(), sink.port(), 32L * 1024 * 1024 + 29, 2);
-            assertEquals(1, pair.remote.tunnelsAccepted());
+            assertEquals(1, Observed.sum(pair.remote.monitoring(), "pong_tunnels_opened_total"));
         }
     }
 
@@ -61,8 +62,8 @@ class EveryTransportEndToEndTest {
                 }));
             }
             for (Future<?> f : results) f.get(100, TimeUnit.SECONDS);
-            assertEquals(1, pair.remote.tunnelsAccepted());
-            assertEquals(1, pair.local.connector().tunnelsOpened());
+            assertEquals(1, Observed.sum(pair.remote.monitoring(), "pong_tunnels_opened_total"));
+            assertEquals(1, Observed.sum(pair.local.monitoring(), "pong_tunnels_opened_total"));
             assertEquals(STREAMS, origin.accepted());
         }
     }
@@ -84,7 +85,7 @@ class EveryTransportEndToEndTest {
                 DestinationRefusedEndToEndTest.assertClosedWithoutData(app);
             }
             Transfers.assertEcho(pair.socksPort(), echo.port(), 1000, 3);
-            assertEquals(1, pair.remote.tunnelsAccepted());
+            assertEquals(1, Observed.sum(pair.remote.monitoring(), "pong_tunnels_opened_total"));
         }
     }
 
@@ -94,8 +95,8 @@ class EveryTransportEndToEndTest {
         try (ProxyPair pair = ProxyPair.over(scheme, Map.of(), Map.of("client.id", UUID.randomUUID().toString()));
              Origin echo = Origin.echo()) {
             assertThrows(IOException.class, () -> Socks5Client.echo(pair.socksPort(), echo.port(), "hello".getBytes()));
-            assertEquals(0, pair.remote.tunnelsAccepted());
-            assertEquals(0, pair.remote.dials());
+            assertEquals(0, Observed.sum(pair.remote.monitoring(), "pong_tunnels_opened_total"));
+            assertEquals(0, Observed.sum(pair.remote.monitoring(), "pong_dial_duration_seconds_count"));
             assertEquals(0, echo.accepted());
         }
     }

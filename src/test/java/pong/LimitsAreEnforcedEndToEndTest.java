@@ -15,6 +15,7 @@ import pong.protocol.ErrorCode;
 import pong.protocol.Address;
 import pong.protocol.Frame;
 import pong.protocol.FrameType;
+import pong.testing.Observed;
 import pong.testing.Origin;
 import pong.testing.ProxyPair;
 import pong.testing.RawTunnel;
@@ -53,7 +54,7 @@ class LimitsAreEnforcedEndToEndTest {
                 // opened only once the second is known to be in: both racing for the last place would make either one the third
                 try (RawTunnel third = RawTunnel.open(pair.remote.port(), false, pair.clientId)) {
                     assertEquals(-1, readOrReset(third.socket()), "refused tunnel gets no byte");
-                    assertEquals(1, pair.remote.tunnelsRefused());
+                    assertEquals(1, Observed.value(pair.remote.monitoring(), "pong_rejections_total{reason=\"tunnel_limit\"}"));
                 }
             }
             assertArrayEquals(TestData.bytes(4, 100), Socks5Client.echo(pair.socksPort(), echo.port(), TestData.bytes(4, 100)));
@@ -73,7 +74,7 @@ class LimitsAreEnforcedEndToEndTest {
                     s.getOutputStream().write(TestData.bytes(5, 300));
                     assertArrayEquals(TestData.bytes(5, 300), s.getInputStream().readNBytes(300));
                 }
-                assertEquals(1, pair.local.connectionsRefused());
+                assertEquals(1, Observed.value(pair.local.monitoring(), "pong_rejections_total{reason=\"connection_limit\"}"));
             }
             // once they are gone, new apps are served again
             assertEquals(0, pong.testing.ResourceProbe.awaitZero(pair.local::activeConnections, 10_000));

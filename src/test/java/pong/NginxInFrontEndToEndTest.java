@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import pong.testing.Observed;
 import pong.testing.Nginx;
 import pong.testing.Origin;
 import pong.testing.ProxyPair;
@@ -86,7 +87,7 @@ class NginxInFrontEndToEndTest {
     void sixtyFourMegabytesEachWayArriveByteExact() throws Exception {
         Transfers.assertDownload(pair.socksPort(), download.port(), 64L * 1024 * 1024, 64);
         Transfers.assertUpload(pair.socksPort(), sink.port(), 64L * 1024 * 1024, 65);
-        assertEquals(1, pair.local.connector().tunnelsOpened());
+        assertEquals(1, Observed.sum(pair.local.monitoring(), "pong_tunnels_opened_total"));
     }
 
     @Test
@@ -104,8 +105,8 @@ class NginxInFrontEndToEndTest {
             }
             for (Future<?> f : results) f.get(200, TimeUnit.SECONDS);
         }
-        assertEquals(1, pair.local.connector().tunnelsOpened());
-        assertEquals(1, pair.remote.tunnelsAccepted());
+        assertEquals(1, Observed.sum(pair.local.monitoring(), "pong_tunnels_opened_total"));
+        assertEquals(1, Observed.sum(pair.remote.monitoring(), "pong_tunnels_opened_total"));
     }
 
     @Test
@@ -116,11 +117,11 @@ class NginxInFrontEndToEndTest {
     @Test
     void anIdleSpellOfThreeReadTimeoutsLeavesTheTunnelAlive() throws Exception {
         Transfers.assertEcho(pair.socksPort(), echo.port(), 1000, 1);
-        long opened = pair.local.connector().tunnelsOpened();
+        long opened = Observed.sum(pair.local.monitoring(), "pong_tunnels_opened_total");
         Thread.sleep(3L * READ_TIMEOUT_SECONDS * 1000 + 500);
         Transfers.assertEcho(pair.socksPort(), echo.port(), 1000, 2);
-        assertEquals(opened, pair.local.connector().tunnelsOpened(), "nginx did not cut the idle tunnel: " + nginx.errorLog());
-        assertEquals(1, pair.remote.tunnelsAccepted());
+        assertEquals(opened, Observed.sum(pair.local.monitoring(), "pong_tunnels_opened_total"), "nginx did not cut the idle tunnel: " + nginx.errorLog());
+        assertEquals(1, Observed.sum(pair.remote.monitoring(), "pong_tunnels_opened_total"));
     }
 
     @Test
@@ -136,6 +137,6 @@ class NginxInFrontEndToEndTest {
             assertTrue(page.startsWith("HTTP/1.1 200 OK"), page);
             assertTrue(page.contains("Welcome to nginx!"), page);
         }
-        assertEquals(1, pair.local.connector().tunnelsOpened());
+        assertEquals(1, Observed.sum(pair.local.monitoring(), "pong_tunnels_opened_total"));
     }
 }

@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import pong.testing.Observed;
 import pong.testing.Origin;
 import pong.testing.ProxyPair;
 import pong.testing.Transfers;
@@ -44,8 +45,8 @@ class OneClientOpensAThousandStreamsAtOnceEndToEndTest {
             for (Thread t : apps) t.join();
             assertEquals(List.of(), failures.stream().limit(3).map(String::valueOf).toList());
             assertEquals(STREAMS, ok.get());
-            assertEquals(0, pair.remote.dialsRefused());
-            assertEquals(0, pair.remote.streamsRefused());
+            assertEquals(0, Observed.value(pair.remote.monitoring(), "pong_rejections_total{reason=\"pending_dials\"}"));
+            assertEquals(0, Observed.value(pair.remote.monitoring(), "pong_rejections_total{reason=\"stream_limit\"}"));
         }
     }
 }

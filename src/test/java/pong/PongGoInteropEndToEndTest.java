@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import pong.testing.Observed;
 import pong.protocol.Address;
 import pong.protocol.ConnectionHeader;
 import pong.protocol.ErrorCode;
@@ -101,7 +102,7 @@ class PongGoInteropEndToEndTest {
             assertEquals(1, go.finishesAnswered(), "pong-go's remote answered our finish with rst 16");
             Transfers.assertDownload(pair.socksPort(), download.port(), 300_000, 3);
             assertEquals(1, go.connections(), "the tunnel survived the rst 16");
-            assertEquals(1, pair.local.connector().tunnelsOpened());
+            assertEquals(1, Observed.sum(pair.local.monitoring(), "pong_tunnels_opened_total"));
             assertEquals(List.of(), go.crashes());
             assertSafeForPongGo(go.framesReceived());
         }
@@ -142,7 +143,7 @@ class PongGoInteropEndToEndTest {
                 assertEquals(FrameType.FINISH.code, s.awaitEnd(WAIT).type(), "our remote ends with finish after the destination's EOF");
             }
             assertEquals(2, go.connections());
-            assertEquals(2, pair.remote.tunnelsAccepted());
+            assertEquals(2, Observed.sum(pair.remote.monitoring(), "pong_tunnels_opened_total"));
             assertEquals("TLSv1.3", go.tlsProtocol());
             // the close pong-go answers each finish with ends the streams on our side
             for (int i = 0; i < 200 && pair.remote.activeStreams() > 0; i++) Thread.sleep(50);

@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import pong.testing.Observed;
 import pong.protocol.ConnectionHeader;
 import pong.testing.FreezableProxy;
 import pong.testing.Origin;
@@ -48,7 +49,7 @@ class TunnelLivenessEndToEndTest {
             assertTrue(tookMs <= INTERVAL_MS + TIMEOUT_MS + SLACK_MS, "declared dead after " + tookMs + " ms");
 
             Transfers.assertEcho(pair.socksPort(), echo.port(), 1000, 2);
-            assertEquals(2, pair.local.connector().tunnelsOpened(), "the next request opened a new tunnel");
+            assertEquals(2, Observed.sum(pair.local.monitoring(), "pong_tunnels_opened_total"), "the next request opened a new tunnel");
             assertEquals(2, p.connections());
         }
     }
@@ -62,7 +63,7 @@ class TunnelLivenessEndToEndTest {
             out.flush();
             raw.setSoTimeout(20_000);
             assertEquals(-1, raw.getInputStream().read(), "remote closed the idle tunnel without a byte");
-            assertEquals(1, pair.remote.tunnelsAccepted());
+            assertEquals(1, Observed.sum(pair.remote.monitoring(), "pong_tunnels_opened_total"));
         }
     }
 
@@ -76,7 +77,7 @@ class TunnelLivenessEndToEndTest {
             Thread.sleep(2500);
             assertTrue(!t.isClosed(), "pings kept the tunnel alive past remote's idle timeout");
             Transfers.assertEcho(pair.socksPort(), echo.port(), 10, 4);
-            assertEquals(1, pair.local.connector().tunnelsOpened());
+            assertEquals(1, Observed.sum(pair.local.monitoring(), "pong_tunnels_opened_total"));
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import pong.testing.Observed;
 import pong.protocol.Address;
 import pong.testing.Eventually;
 import pong.testing.ProxyPair;
@@ -56,7 +57,7 @@ class UdpRelayEndToEndTest {
                 assertTrue(echoed, "datagram " + i + " (" + sent.length + " bytes) came back within " + TRIES + " tries");
             }
             Tunnel tunnel = pair.local.connector().current();
-            assertEquals(2, tunnel.streamsOpened(), "one relay stream per destination");
+            assertEquals(2, Observed.value(pair.local.monitoring(), "pong_streams_opened_total{front=\"udp\"}"), "one relay stream per destination");
             assertEquals(2, tunnel.streamCount());
             assertEquals(0, pair.local.udpDatagramsDropped());
 
@@ -108,7 +109,7 @@ class UdpRelayEndToEndTest {
             Socks5Client.Udp.Datagram got = udp.receive(10_000);
             assertNotNull(got);
             assertArrayEquals(again, got.data());
-            assertEquals(2, tunnel.streamsOpened());
+            assertEquals(2, Observed.value(pair.local.monitoring(), "pong_streams_opened_total{front=\"udp\"}"));
         }
     }
 
@@ -117,7 +118,7 @@ class UdpRelayEndToEndTest {
         try (ProxyPair pair = ProxyPair.start(Map.of("dst.deny", "private"), Map.of()); UdpEcho echo = new UdpEcho();
              Socks5Client.Udp udp = Socks5Client.Udp.associate(pair.socksPort())) {
             udp.send(new Address("127.0.0.1", echo.port()), TestData.bytes(1, 10));
-            assertTrue(Eventually.holds(() -> pair.remote.dials() == 1), "the relay stream reached remote");
+            assertTrue(Eventually.holds(() -> Observed.value(pair.remote.monitoring(), "pong_streams_opened_total{front=\"udp\"}") == 1), "the relay stream reached remote");
             assertTrue(Eventually.holds(() -> pair.local.connector().current().streamCount() == 0), "remote reset the relay stream");
             assertNull(udp.receive(200));
             assertEquals(0, echo.received());

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import pong.testing.Observed;
 import pong.protocol.Address;
 import pong.protocol.ErrorCode;
 import pong.protocol.FrameType;
@@ -43,7 +44,7 @@ class UdpRelaysAreBoundedEndToEndTest {
             raw.send(3, FrameType.RELAY, to.encode());
             raw.send(5, FrameType.RELAY, to.encode());
             assertEquals(ErrorCode.ERR, raw.readRst(5, WAIT));
-            assertEquals(1, pair.remote.streamsRefused());
+            assertEquals(1, Observed.value(pair.remote.monitoring(), "pong_rejections_total{reason=\"stream_limit\"}"));
         }
     }
 

@@ -28,6 +28,7 @@ import pong.config.Config;
 import pong.config.ConfigException;
 import pong.config.LocalConfig;
 import pong.config.RemoteConfig;
+import pong.local.RemoteHints;
 import pong.protocol.PongException;
 
 /**
@@ -214,25 +215,7 @@ public final class CheckCommand {
     }
 
     private static String tlsFix(LocalConfig c, String problem) {
-        if (problem.contains("tls.pin")) {
-            return "if remote's key changed on purpose, put the new value in tls.pin (java -jar pong.jar pin CERT.pem on the server)";
-        }
-        if (problem.contains("PKIX") || problem.contains("unable to find valid certification path")) {
-            return "remote's certificate is not signed by a CA this machine trusts: set tls.trust=CERT.pem or tls.pin"
-                    + " (java -jar pong.jar pin CERT.pem)";
-        }
-        if (problem.contains("subject alternative") || problem.contains("No name matching")) {
-            return "the certificate does not cover '" + (c.tlsSni() != null ? c.tlsSni() : c.remote().host())
-                    + "': use one whose subjectAltName does (pong init makes one), set tls.sni to a name it covers, or use tls.pin";
-        }
-        if (problem.contains("Read timed out")) {
-            return "no TLS answer within connect.timeout: does remote listen with tls:// (not tcp://)?";
-        }
-        if (problem.contains("Unsupported or unrecognized SSL message") || problem.contains("Remote host terminated")
-                || problem.contains("Connection reset")) {
-            return "remote does not speak TLS here: does it listen with tls://, or should remote= say tcp://?";
-        }
-        return null;
+        return RemoteHints.tls(problem, c.tlsSni() != null ? c.tlsSni() : c.remote().host());
     }
 
     private static boolean header(LocalConfig c, TunnelProbe probe, Report r) throws InterruptedException {
@@ -325,12 +308,6 @@ public final class CheckCommand {
     }
 
     private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        StringBuilder b = new StringBuilder(String.valueOf(e.getMessage()));
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-            if (t.getMessage() != null && !b.toString().contains(t.getMessage())) b.append(": ").append(t.getMessage());
-        }
-        return b.toString();
+        return RemoteHints.rootMessage(e);
     }
 }

@@ -36,7 +36,9 @@ final class Preflight {
             }
             if (!matches) {
                 throw new ConfigException(file.toString(), c.tlsKeystore() != null ? "tls.keystore" : "tls.key",
-                        "the private key does not belong to the certificate in " + path);
+                        c.tlsKeystore() != null ? "the private key in " + path + " does not belong to its certificate"
+                                : "the private key in " + c.tlsKey() + " does not belong to the certificate in " + path
+                                + " (tls.cert): give the key that was made with this certificate");
             }
             warnings.addAll(TlsFiles.warnings(key, path, k.leaf(), now));
         }

@@ -33,7 +33,7 @@ public record LocalConfig(
         Map<String, String> socksUsers,
         Duration udpIdleTimeout,
         int udpMaxRelays,
-        boolean socksConfirm,
+        boolean confirm,
         int maxConnections,
         Limits limits,
         TunnelSettings tunnel,
@@ -79,7 +79,12 @@ public record LocalConfig(
         Duration udpIdle = c.duration("udp.idle.timeout", Duration.ofSeconds(60));
         if (udpIdle.isZero() || udpIdle.isNegative()) throw c.error("udp.idle.timeout", "must be positive");
         int udpRelays = c.integer("udp.max.relays", DEFAULT_UDP_MAX_RELAYS, 1, 1_000_000);
-        boolean confirm = c.bool("socks.confirm", false);
+        // socks.confirm is the older name, from when only SOCKS5 waited
+        boolean legacyConfirm = c.bool("socks.confirm", false);
+        boolean confirm = c.bool("confirm", legacyConfirm);
+        if (c.optional("confirm") != null && c.optional("socks.confirm") != null && confirm != legacyConfirm) {
+            throw c.error("confirm", "contradicts socks.confirm (its older name): keep only confirm");
+        }
         int maxConnections = c.integer("local.max.connections", Limits.DEFAULT_LOCAL_MAX_CONNECTIONS, 1, 1_000_000);
         Limits limits = Limits.forLocal(c);
         TunnelSettings tunnel = c.tunnelSettings(true).withLimits(limits.maxStreams(), limits.streamIdleTimeout())

@@ -41,6 +41,11 @@ final class HandshakeInput extends FilterInputStream {
         socket.setSoTimeout(0);
     }
 
+    /** True while a handshake is being read (before {@link #finished}). */
+    boolean handshaking() {
+        return reading;
+    }
+
     Duration timeout() {
         return Duration.ofNanos(timeoutNanos);
     }

@@ -10,10 +10,18 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.concurrent.atomic.LongAdder;
+import pong.observe.Front;
+import pong.observe.Rejection;
+import pong.observe.StreamEnd;
+import pong.observe.StreamWatch;
+import pong.observe.TunnelInfo;
+import pong.observe.TunnelObserver;
 import pong.protocol.Address;
 import pong.protocol.ErrorCode;
 import pong.protocol.FrameType;
 import pong.protocol.PongException;
+import pong.tunnel.PeerReset;
 import pong.tunnel.Relay;
 import pong.tunnel.Stream;
 import pong.tunnel.StreamState;
@@ -21,7 +29,7 @@ import pong.transport.Sockets;
 
 /**
  * HTTP proxy towards apps. {@code CONNECT host:port} becomes a connect stream with the raw bytes
- * relayed (answered 200 at once, like SOCKS5: 0 open time). Absolute-URI requests are forwarded one at
+ * relayed (answered 200 at once, like SOCKS5: 0 open time; with confirm=true after remote's connect result). Absolute-URI requests are forwarded one at
  * a time on a keep-alive connection: the request is rewritten to origin form without hop-by-hop fields,
  * bodies pass through with their framing, and each new destination gets a stream of its own while a
  * stream to the same destination is reused. Errors are answered with a status and a one-line text.
@@ -38,10 +46,18 @@ final class HttpFront {
 
     private final TunnelConnector connector;
     private final ProxyUsers users;
+    private final Confirmation confirm;
+    private final TunnelObserver observer;
 
-    HttpFront(TunnelConnector connector, ProxyUsers users) {
+    /**
+     * @param confirm  whether CONNECT waits for remote's connect result before answering 200
+     * @param observer told of requests turned away before a stream (malformed, missing credentials)
+     */
+    HttpFront(TunnelConnector connector, ProxyUsers users, Confirmation confirm, TunnelObserver observer) {
         this.connector = connector;
         this.users = users;
+        this.confirm = confirm;
+        this.observer = observer;
     }
 
     /**
@@ -56,13 +72,15 @@ final class HttpFront {
         final Stream stream;
         final InputStream in;
         final OutputStream out;
+        private final LongAdder sent = new LongAdder();
+        private final LongAdder received = new LongAdder();
         private volatile boolean exchanging;
 
         Upstream(Address address, Stream stream, Socket app) {
             this.address = address;
             this.stream = stream;
-            this.in = StreamIo.input(stream);
-            this.out = StreamIo.output(stream);
+            this.in = StreamIo.input(stream, received);
+            this.out = StreamIo.output(stream, sent);
             stream.onReset(() -> {
                 if (exchanging) Sockets.abort(app);
             });
@@ -76,19 +94,36 @@ final class HttpFront {
             return address.equals(target) && stream.state() == StreamState.OPEN;
         }
 
-        /** Done with it: a stream the destination already ended is closed, a live one reset (nobody would read it). */
+        /**
+         * Done with it: a stream the destination already ended is closed, a live one reset (nobody would
+         * read it). Reports the stream's end: no relay does it for this front.
+         */
         void release() {
             StreamState s = stream.state();
-            if (s.isDone()) return;
+            if (s.isDone()) {
+                ended(stream.resetCode());
+                return;
+            }
             if (!s.canReceive()) {
                 try {
                     stream.finish();
+                    ended(null);
                     return;
                 } catch (IOException e) {
                     // fall through to reset
                 }
             }
+            StreamWatch w = stream.watch();
+            if (w != null) {
+                w.ended(new StreamEnd(StreamEnd.Outcome.CLOSE, null, sent.sum(), received.sum(),
+                        System.nanoTime() - w.info().startNanos(), ""));
+            }
             stream.reset(ErrorCode.ERR, "HTTP proxy connection no longer needed");
+        }
+
+        private void ended(ErrorCode code) {
+            StreamWatch w = stream.watch();
+            if (w != null) w.ended(code, sent.sum(), received.sum(), null);
         }
     }
 
@@ -132,6 +167,7 @@ final class HttpFront {
                     checkFraming(req, HttpError.BAD_REQUEST);
                     body = HttpBody.ofRequest(req, version);
                 } catch (HttpError e) {
+                    observer.rejected(Rejection.APP_HANDSHAKE, TunnelInfo.address(app.getRemoteSocketAddress()), e.getMessage());
                     refuse(app, in, appOut, e);
                     return;
                 }
@@ -141,7 +177,8 @@ final class HttpFront {
                     if (up != null) up.release();
                     up = null;
                     try {
-                        up = new Upstream(target.address(), connector.open(FrameType.CONNECT, target.address()), app);
+                        up = new Upstream(target.address(), connector.open(FrameType.CONNECT, target.address(), Front.HTTP,
+                                TunnelInfo.address(app.getRemoteSocketAddress())), app);
                     } catch (IOException e) {
                         refuse(app, in, appOut, gatewayError(target.address(), e));
                         return;
@@ -252,7 +289,8 @@ final class HttpFront {
     private void tunnel(Socket app, HandshakeInput in, OutputStream appOut, Address destination) throws IOException {
         Stream stream;
         try {
-            stream = connector.open(FrameType.CONNECT, destination);
+            stream = connector.open(FrameType.CONNECT, destination, Front.CONNECT, TunnelInfo.address(app.getRemoteSocketAddress()));
+            confirm.await(stream);
         } catch (IOException e) {
             refuse(app, in, appOut, gatewayError(destination, e));
             return;
@@ -298,7 +336,11 @@ final class HttpFront {
         throw new HttpError(HttpError.PROXY_AUTH_REQUIRED, value == null ? "proxy credentials required" : "proxy credentials refused");
     }
 
-    /** Remote's rst code, as an HTTP status: refused by rule 403, timeouts 504, the rest 502. */
+    /**
+     * What went wrong on the way to the destination, in words, with a status by cause: refused by
+     * remote's rules 403, timeouts 504, the rest (refused, unreachable, remote unreachable) 502.
+     * "pong: example.org:443 refused by remote: host unreachable (rst 4)".
+     */
     static HttpError gatewayError(Address destination, IOException e) {
         if (e instanceof HttpError h) return h;
         if (e instanceof PongException p) {
@@ -307,9 +349,12 @@ final class HttpFront {
                 case ERR_DIAL_TIMEOUT, ERR_TTL_EXPIRED -> HttpError.GATEWAY_TIMEOUT;
                 default -> HttpError.BAD_GATEWAY;
             };
-            return new HttpError(status, destination + ": " + p.code().text);
+            String what = p instanceof PeerReset r
+                    ? (r.refused() ? "refused by remote: " : "reset by remote: ") + p.code().explain()
+                    : p.code() == ErrorCode.ERR_CONN_TIMEOUT ? "the tunnel to remote was lost" : p.getMessage();
+            return new HttpError(status, "pong: " + destination + " " + what);
         }
-        return new HttpError(HttpError.BAD_GATEWAY, destination + ": connection failed");
+        return new HttpError(HttpError.BAD_GATEWAY, "pong: " + destination + ": connection failed: " + e.getMessage());
     }
 
     /**

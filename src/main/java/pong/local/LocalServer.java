@@ -16,6 +16,9 @@ import javax.net.ssl.SSLContext;
 import pong.config.LocalConfig;
 import pong.logging.RateLimitedLog;
 import pong.monitoring.Monitoring;
+import pong.observe.Rejection;
+import pong.observe.TunnelInfo;
+import pong.observe.TunnelObserver;
 import pong.transport.Acceptor;
 import pong.transport.Tls;
 import pong.transport.ClientOptions;
@@ -42,7 +45,6 @@ public final class LocalServer implements AutoCloseable {
     private final HttpFront http;
     private final AtomicLong udpDropped = new AtomicLong();
     private final Set<Socket> apps = ConcurrentHashMap.newKeySet();
-    private final AtomicLong refused = new AtomicLong();
     private final RateLimitedLog refusals = new RateLimitedLog(LOG, Level.WARNING, Duration.ofMinutes(1));
     private final Monitoring monitoring;
     private ServerSocket server;
@@ -54,10 +56,12 @@ public final class LocalServer implements AutoCloseable {
         this.connector = new TunnelConnector(config.remote(), clientOptions(config), config.clientId(), config.connectTimeout(),
                 config.tunnel(), monitoring.observer());
         ProxyUsers users = new ProxyUsers(config.socksUsers());
+        Confirmation confirm = Confirmation.of(config.confirm(), config.connectTimeout());
+        TunnelObserver observer = monitoring.observer();
         this.socks5 = new Socks5Front(connector, users, new UdpAssociation.Settings(config.udpIdleTimeout(), config.udpMaxRelays(), udpDropped),
-                config.socksConfirm() ? config.connectTimeout() : null);
-        this.socks4 = new Socks4Front(connector, users);
-        this.http = new HttpFront(connector, users);
+                confirm, observer);
+        this.socks4 = new Socks4Front(connector, users, confirm, observer);
+        this.http = new HttpFront(connector, users, confirm, observer);
     }
 
     /** How local reaches remote: its certificate check (trust store, tls.trust, tls.pin or none; null for plain transports) and http.host. */
@@ -126,11 +130,6 @@ public final class LocalServer implements AutoCloseable {
         return apps.size();
     }
 
-    /** App connections closed at once because local.max.connections were already open. */
-    public long connectionsRefused() {
-        return refused.get();
-    }
-
     /** The accept loop, for its counts of failures and of connections shed at the fd limit. */
     public Acceptor acceptor() {
         return acceptor;
@@ -164,7 +163,8 @@ public final class LocalServer implements AutoCloseable {
         refusals.flush();
         if (apps.size() >= config.maxConnections()) {
             // Refused in the accept thread, without reading: costs no thread and tells the app at once.
-            refused.incrementAndGet();
+            monitoring.observer().rejected(Rejection.CONNECTION_LIMIT, TunnelInfo.address(s.getRemoteSocketAddress()),
+                    "local.max.connections=" + config.maxConnections());
             refusals.record(s.getInetAddress().getHostAddress(),
                     "app connection refused: local.max.connections=" + config.maxConnections() + " are open");
             Sockets.closeQuietly(s);
@@ -192,13 +192,14 @@ public final class LocalServer implements AutoCloseable {
      */
     private void serve(Socket app) {
         boolean clean = false;
+        HandshakeInput in = null;
         try {
             app.setTcpNoDelay(true);
             // A fixed send buffer bounds the kernel memory an app that stops reading can pin (autotuning
             // would grow it to tcp_wmem's maximum, 4 MiB here); on loopback 256 KiB still moves GB/s.
             app.setSendBufferSize(APP_SEND_BUFFER);
             // Small: it serves the handshakes; relayed bytes bypass it (reads larger than the buffer go straight through).
-            HandshakeInput in = new HandshakeInput(new BufferedInputStream(app.getInputStream(), HANDSHAKE_BUFFER), app,
+            in = new HandshakeInput(new BufferedInputStream(app.getInputStream(), HANDSHAKE_BUFFER), app,
                     config.handshakeTimeout());
             in.mark(1);
             int first = in.read();
@@ -213,22 +214,31 @@ public final class LocalServer implements AutoCloseable {
             } else if (first >= 0) {
                 LOG.log(Level.INFO, "app {0}: unknown protocol (first byte 0x{1}), closed",
                         app.getRemoteSocketAddress(), Integer.toHexString(first));
+                rejected(app, in, "unknown protocol");
             }
             clean = true;
         } catch (SocketTimeoutException e) {
             clean = true;
             LOG.log(Level.INFO, "app {0}: handshake timed out", app.getRemoteSocketAddress());
+            rejected(app, in, "handshake timed out");
         } catch (EOFException e) {
             clean = true;
             LOG.log(Level.DEBUG, "app {0}: closed during handshake", app.getRemoteSocketAddress());
         } catch (IOException e) {
             clean = true;
             LOG.log(Level.INFO, "app {0}: {1}", app.getRemoteSocketAddress(), e.getMessage());
+            rejected(app, in, e.getMessage());
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "app " + app.getRemoteSocketAddress() + ": unexpected failure, connection aborted", e);
         } finally {
             if (clean) Sockets.closeQuietly(app);
             else Sockets.abort(app);
         }
+    }
+
+    /** An app's handshake failed here (fronts report the handshakes they refuse themselves); later failures are not rejections. */
+    private void rejected(Socket app, HandshakeInput in, String why) {
+        if (in != null && !in.handshaking()) return;
+        monitoring.observer().rejected(Rejection.APP_HANDSHAKE, TunnelInfo.address(app.getRemoteSocketAddress()), why);
     }
 }

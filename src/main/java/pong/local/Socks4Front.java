@@ -7,6 +7,10 @@ import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import pong.observe.Front;
+import pong.observe.Rejection;
+import pong.observe.TunnelInfo;
+import pong.observe.TunnelObserver;
 import pong.protocol.Address;
 import pong.protocol.FrameType;
 import pong.tunnel.Relay;
@@ -14,7 +18,8 @@ import pong.tunnel.Stream;
 
 /**
  * SOCKS4 and SOCKS4a CONNECT towards apps. SOCKS4 has no passwords, so when socks.users is set every
- * request is refused. Like SOCKS5, CONNECT is granted at once and the stream opened without waiting.
+ * request is refused. Like SOCKS5, CONNECT is granted at once and the stream opened without waiting
+ * (with confirm=true, after remote's connect result).
  * Threading: one call per app connection, on that connection's virtual thread.
  */
 final class Socks4Front {
@@ -30,10 +35,15 @@ final class Socks4Front {
 
     private final TunnelConnector connector;
     private final ProxyUsers users;
+    private final Confirmation confirm;
+    private final TunnelObserver observer;
 
-    Socks4Front(TunnelConnector connector, ProxyUsers users) {
+    /** @param observer told of requests turned away before a stream (malformed, SOCKS4 with socks.users set) */
+    Socks4Front(TunnelConnector connector, ProxyUsers users, Confirmation confirm, TunnelObserver observer) {
         this.connector = connector;
         this.users = users;
+        this.confirm = confirm;
+        this.observer = observer;
     }
 
     /** Serves one app connection whose first byte (the version, 4) has already been read from {@code in}. */
@@ -50,11 +60,13 @@ final class Socks4Front {
         String host = named ? readField(d) : (ip[0] & 0xff) + "." + (ip[1] & 0xff) + "." + (ip[2] & 0xff) + "." + (ip[3] & 0xff);
         if (host == null || user == null || (named && host.isEmpty())) {
             LOG.log(Level.INFO, "app {0}: SOCKS4 request with an overlong or empty field", app.getRemoteSocketAddress());
+            observer.rejected(Rejection.APP_HANDSHAKE, TunnelInfo.address(app.getRemoteSocketAddress()), "SOCKS4 field overlong or empty");
             reply(out, REJECTED);
             return;
         }
         if (users.required()) {
             LOG.log(Level.INFO, "app {0}: SOCKS4 refused: socks.users is set and SOCKS4 cannot carry a password", app.getRemoteSocketAddress());
+            observer.rejected(Rejection.APP_HANDSHAKE, TunnelInfo.address(app.getRemoteSocketAddress()), "SOCKS4 while socks.users is set");
             reply(out, REJECTED);
             return;
         }
@@ -65,7 +77,8 @@ final class Socks4Front {
         Address target = new Address(host, port);
         Stream stream;
         try {
-            stream = connector.open(FrameType.CONNECT, target);
+            stream = connector.open(FrameType.CONNECT, target, Front.SOCKS4, TunnelInfo.address(app.getRemoteSocketAddress()));
+            confirm.await(stream);
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "SOCKS4 CONNECT {0} failed: {1}", target, e.getMessage());
             reply(out, REJECTED);

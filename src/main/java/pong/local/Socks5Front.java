@@ -6,8 +6,11 @@ import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import pong.observe.Front;
+import pong.observe.Rejection;
+import pong.observe.TunnelInfo;
+import pong.observe.TunnelObserver;
 import pong.protocol.Address;
-import pong.protocol.ErrorCode;
 import pong.protocol.FrameType;
 import pong.protocol.PongException;
 import pong.tunnel.Relay;
@@ -16,7 +19,7 @@ import pong.tunnel.Stream;
 /**
  * SOCKS5 (RFC 1928) towards apps, with username/password (RFC 1929) when socks.users is set.
  * CONNECT is answered with success at once and the stream opened without waiting for remote (0 open
- * time); the app's first bytes follow the connect frame. UDP ASSOCIATE hands the connection to a
+ * time; the app's first bytes follow the connect frame), or with confirm=true after remote's connect result. UDP ASSOCIATE hands the connection to a
  * {@link UdpAssociation}; BIND is answered with "command not supported".
  * Threading: one call per app connection, on that connection's virtual thread.
  */
@@ -39,20 +42,19 @@ final class Socks5Front {
     static final int REPLY_COMMAND_NOT_SUPPORTED = 7;
     static final int REPLY_ADDRESS_TYPE_NOT_SUPPORTED = 8;
 
-    /** How long to wait for the remote's announcement on a fresh tunnel before treating it as a legacy peer. */
-    private static final long SETTINGS_WAIT_MILLIS = 2000;
-
     private final TunnelConnector connector;
     private final ProxyUsers users;
     private final UdpAssociation.Settings udp;
-    private final java.time.Duration confirm;
+    private final Confirmation confirm;
+    private final TunnelObserver observer;
 
-    /** @param confirm with socks.confirm, how long to wait for remote's connect result; null answers at once (0 open time) */
-    Socks5Front(TunnelConnector connector, ProxyUsers users, UdpAssociation.Settings udp, java.time.Duration confirm) {
+    /** @param observer told of handshakes turned away (no acceptable method, failed authentication, a bad address) */
+    Socks5Front(TunnelConnector connector, ProxyUsers users, UdpAssociation.Settings udp, Confirmation confirm, TunnelObserver observer) {
         this.connector = connector;
         this.users = users;
         this.udp = udp;
         this.confirm = confirm;
+        this.observer = observer;
     }
 
     /** Serves one app connection whose first byte (the version, 5) has already been read from {@code in}. */
@@ -65,6 +67,7 @@ final class Socks5Front {
         int method = users.required() ? METHOD_USER_PASSWORD : METHOD_NO_AUTH;
         if (!contains(methods, method)) {
             LOG.log(Level.INFO, "app {0}: SOCKS5 without an acceptable method (need 0x0{1})", app.getRemoteSocketAddress(), method);
+            observer.rejected(Rejection.APP_HANDSHAKE, TunnelInfo.address(app.getRemoteSocketAddress()), "SOCKS5 without an acceptable method");
             out.write(new byte[] {VERSION, (byte) METHOD_NONE_ACCEPTABLE});
             out.flush();
             return;
@@ -81,6 +84,7 @@ final class Socks5Front {
             target = Address.read(d);
         } catch (PongException e) {
             LOG.log(Level.INFO, "app {0}: SOCKS5 request refused: {1}", app.getRemoteSocketAddress(), e.getMessage());
+            observer.rejected(Rejection.APP_HANDSHAKE, TunnelInfo.address(app.getRemoteSocketAddress()), e.getMessage());
             reply(out, e.code().socksReply());
             return;
         }
@@ -94,37 +98,17 @@ final class Socks5Front {
     private void connect(Socket app, HandshakeInput in, OutputStream out, Address target) throws IOException {
         Stream stream;
         try {
-            stream = connector.open(FrameType.CONNECT, target);
+            stream = connector.open(FrameType.CONNECT, target, Front.SOCKS5, TunnelInfo.address(app.getRemoteSocketAddress()));
+            confirm.await(stream);
         } catch (IOException e) {
+            // remote's refusals are logged where they arrive (RefusalLog); this is the reply the app gets
             LOG.log(Level.DEBUG, "SOCKS5 CONNECT {0} failed: {1}", target, e.getMessage());
             reply(out, e instanceof PongException p ? p.code().socksReply() : REPLY_GENERAL_FAILURE);
             return;
         }
-        if (confirm != null && !confirmed(stream, out, target)) return;
         reply(out, REPLY_SUCCEEDED);
         in.finished();
         Relay.run(stream, app, in);
-    }
-
-    /**
-     * socks.confirm: waits for remote's verdict so the app gets the real reply code. A peer without our
-     * extensions cannot confirm: then the answer stays optimistic.
-     */
-    private boolean confirmed(Stream stream, OutputStream out, Address target) throws IOException {
-        try {
-            if (!stream.tunnel().awaitPeerSettings(SETTINGS_WAIT_MILLIS)) return true;
-            if (stream.awaitConnected(confirm.toMillis() + SETTINGS_WAIT_MILLIS)) return true;
-            stream.reset(ErrorCode.ERR_DIAL_TIMEOUT, "no connect result in time");
-            reply(out, ErrorCode.ERR_DIAL_TIMEOUT.socksReply());
-            return false;
-        } catch (PongException e) {
-            LOG.log(Level.DEBUG, "SOCKS5 CONNECT {0}: {1}", target, e.getMessage());
-            reply(out, e.code().socksReply());
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException();
-        }
     }
 
     /** RFC 1929 subnegotiation; false (after answering failure) when the credentials are wrong. */
@@ -136,7 +120,10 @@ final class Socks5Front {
         boolean ok = users.accepts(user, password);
         out.write(new byte[] {AUTH_VERSION, (byte) (ok ? AUTH_SUCCESS : AUTH_FAILURE)});
         out.flush();
-        if (!ok) LOG.log(Level.INFO, "app {0}: SOCKS5 authentication failed for user ''{1}''", app.getRemoteSocketAddress(), user);
+        if (!ok) {
+            LOG.log(Level.INFO, "app {0}: SOCKS5 authentication failed for user ''{1}''", app.getRemoteSocketAddress(), user);
+            observer.rejected(Rejection.APP_HANDSHAKE, TunnelInfo.address(app.getRemoteSocketAddress()), "SOCKS5 authentication failed");
+        }
         return ok;
     }
 

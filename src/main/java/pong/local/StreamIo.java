@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Arrays;
+import java.util.concurrent.atomic.LongAdder;
 import pong.tunnel.Stream;
 
 /**
@@ -18,8 +19,8 @@ final class StreamIo {
     private StreamIo() {
     }
 
-    /** Reads the peer's data frames in order; end of stream when the peer has finished. */
-    static InputStream input(Stream stream) {
+    /** Reads the peer's data frames in order; end of stream when the peer has finished. Adds the bytes read to {@code count}. */
+    static InputStream input(Stream stream, LongAdder count) {
         return new InputStream() {
             private byte[] chunk = new byte[0];
             private int pos;
@@ -51,23 +52,26 @@ final class StreamIo {
                     }
                     chunk = next;
                     pos = 0;
+                    count.add(next.length);
                 }
                 return true;
             }
         };
     }
 
-    /** Buffers writes into data frames of up to 16 KiB; flush sends what is buffered. */
-    static OutputStream output(Stream stream) {
+    /** Buffers writes into data frames of up to 16 KiB; flush sends what is buffered. Adds the bytes sent to {@code count}. */
+    static OutputStream output(Stream stream, LongAdder count) {
         return new BufferedOutputStream(new OutputStream() {
             @Override
             public void write(int b) throws IOException {
                 stream.write(new byte[] {(byte) b});
+                count.add(1);
             }
 
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
                 if (len > 0) stream.write(Arrays.copyOfRange(b, off, off + len));
+                count.add(len);
             }
         }, OUT_BUFFER);
     }

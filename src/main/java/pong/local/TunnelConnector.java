@@ -52,10 +52,10 @@ public final class TunnelConnector implements AutoCloseable {
     private volatile boolean closed;
     private volatile String downReason; // non-null while remote is unreachable and the reconnect thread runs
     private Thread reconnector; // guarded by connectLock
-    private long tunnelsOpened; // guarded by connectLock
     private final TunnelObserver observer;
     /** What observers know of each open tunnel (one, or two while one ends and the next starts). */
     private final Map<Tunnel, TunnelInfo> infos = new ConcurrentHashMap<>();
+    private final RefusalLog refusals = new RefusalLog();
 
     public TunnelConnector(Endpoint remote, ClientOptions options, UUID clientId, Duration connectTimeout, TunnelSettings settings) {
         this(remote, options, clientId, connectTimeout, settings, TunnelObserver.NONE);
@@ -83,6 +83,7 @@ public final class TunnelConnector implements AutoCloseable {
      */
     public Stream open(FrameType type, Address target, Front front, String app) throws IOException {
         Stream stream = openOnTunnel(type, target);
+        stream.onRefused(r -> refusals.refused(target, r));
         TunnelInfo info = infos.get(stream.tunnel());
         if (info != null) {
             stream.watch(StreamWatch.opened(observer, new StreamInfo(info, stream.id(), front, target.toString(), app, System.nanoTime())));
@@ -96,6 +97,7 @@ public final class TunnelConnector implements AutoCloseable {
     }
 
     private Stream openOnTunnel(FrameType type, Address target) throws IOException {
+        refusals.flush();
         Tunnel t = current;
         if (t == null || !t.isUsable()) t = connect();
         try {
@@ -117,15 +119,6 @@ public final class TunnelConnector implements AutoCloseable {
         return downReason != null;
     }
 
-    public long tunnelsOpened() {
-        connectLock.lock();
-        try {
-            return tunnelsOpened;
-        } finally {
-            connectLock.unlock();
-        }
-    }
-
     private Tunnel connect() throws IOException {
         String down = downReason;
         if (down != null) throw new PongException(ErrorCode.ERR, "remote " + remote + " unreachable (retrying): " + down);
@@ -139,8 +132,10 @@ public final class TunnelConnector implements AutoCloseable {
             try {
                 return attempt();
             } catch (IOException e) {
-                LOG.log(Level.WARNING, "cannot reach remote {0}: {1}; retrying with backoff, requests fail until it answers",
-                        remote, e.getMessage());
+                String problem = RemoteHints.rootMessage(e);
+                String fix = remote.transport().secure() ? RemoteHints.tls(problem, options.sni() != null ? options.sni() : remote.host()) : null;
+                LOG.log(Level.WARNING, "cannot reach remote {0}: {1}{2}; retrying with backoff, requests fail until it answers",
+                        remote, problem, fix == null ? "" : " (" + fix + ")");
                 downReason = e.getMessage();
                 reconnector = Thread.ofVirtual().name("local reconnect").start(this::reconnectLoop);
                 throw new PongException(ErrorCode.ERR, "remote " + remote + " unreachable: " + e.getMessage(), e);
@@ -163,8 +158,8 @@ public final class TunnelConnector implements AutoCloseable {
         TunnelInfo info = new TunnelInfo("local", c.scheme(), remote.toString(), TunnelInfo.address(c.peer()), clientId);
         infos.put(t, info);
         current = t;
-        tunnelsOpened++;
         observer.tunnelOpened(info);
+        t.observe(observer, info);
         t.start(this::lost);
         LOG.log(Level.INFO, "tunnel to {0} open", remote);
         return t;
@@ -209,6 +204,7 @@ public final class TunnelConnector implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        refusals.flushAll();
         connectLock.lock();
         try {
             if (reconnector != null) reconnector.interrupt();

@@ -16,6 +16,10 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import pong.observe.Front;
+import pong.observe.StreamWatch;
+import pong.observe.TunnelInfo;
 import pong.protocol.Address;
 import pong.protocol.FrameType;
 import pong.protocol.PongException;
@@ -53,10 +57,14 @@ final class UdpAssociation {
     private final Settings settings;
     private final Map<Address, Flow> flows = new ConcurrentHashMap<>();
     private volatile SocketAddress client;
+    /** The app's control connection, which names the app in the access log. */
+    private final SocketAddress clientTcp;
     private volatile boolean closed;
 
-    private UdpAssociation(DatagramSocket udp, InetAddress clientIp, SocketAddress client, TunnelConnector connector, Settings settings) {
+    private UdpAssociation(DatagramSocket udp, InetAddress clientIp, SocketAddress client, SocketAddress clientTcp, TunnelConnector connector,
+                           Settings settings) {
         this.udp = udp;
+        this.clientTcp = clientTcp;
         this.clientIp = clientIp;
         this.client = client;
         this.connector = connector;
@@ -81,7 +89,7 @@ final class UdpAssociation {
         }
         InetAddress clientIp = control.getInetAddress();
         SocketAddress client = requested.port() != 0 ? new InetSocketAddress(clientIp, requested.port()) : null;
-        UdpAssociation association = new UdpAssociation(udp, clientIp, client, connector, settings);
+        UdpAssociation association = new UdpAssociation(udp, clientIp, client, control.getRemoteSocketAddress(), connector, settings);
         try {
             Socks5Front.reply(out, Socks5Front.REPLY_SUCCEEDED,
                     new Address(udp.getLocalAddress().getHostAddress(), udp.getLocalPort()).encode());
@@ -160,7 +168,7 @@ final class UdpAssociation {
         }
         Stream stream;
         try {
-            stream = connector.open(FrameType.RELAY, destination);
+            stream = connector.open(FrameType.RELAY, destination, Front.UDP, TunnelInfo.address(clientTcp));
         } catch (IOException e) {
             drop("cannot open a relay stream to {0}: " + e.getMessage(), destination);
             return null;
@@ -203,6 +211,9 @@ final class UdpAssociation {
         final Stream stream;
         final byte[] replyHeader;
         volatile long lastActive = System.nanoTime();
+        /** Datagram bytes each way, for the stream's end report. */
+        private final LongAdder up = new LongAdder();
+        private final LongAdder down = new LongAdder();
 
         Flow(Address destination, Stream stream) {
             this.destination = destination;
@@ -216,7 +227,8 @@ final class UdpAssociation {
         void send(byte[] datagram) {
             lastActive = System.nanoTime();
             try {
-                if (!stream.writeDatagram(datagram)) drop("{0} bytes do not fit in one data frame or the stream''s credit", datagram.length);
+                if (stream.writeDatagram(datagram)) up.add(datagram.length);
+                else drop("{0} bytes do not fit in one data frame or the stream''s credit", datagram.length);
             } catch (IOException e) {
                 drop("relay stream gone: {0}", e.getMessage());
                 flows.remove(destination, this);
@@ -229,6 +241,7 @@ final class UdpAssociation {
                 byte[] datagram;
                 while ((datagram = stream.take()) != null) {
                     lastActive = System.nanoTime();
+                    down.add(datagram.length);
                     SocketAddress to = client;
                     if (to == null || closed) continue;
                     byte[] packet = new byte[replyHeader.length + datagram.length];
@@ -247,6 +260,8 @@ final class UdpAssociation {
                 LOG.log(Level.DEBUG, "UDP flow to {0} ended: {1}", destination, e.getMessage());
             } finally {
                 flows.remove(destination, this);
+                StreamWatch w = stream.watch();
+                if (w != null) w.ended(stream.resetCode(), up.sum(), down.sum(), clientTcp);
             }
         }
 

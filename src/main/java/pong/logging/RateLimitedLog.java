@@ -41,17 +41,29 @@ public final class RateLimitedLog {
     private final Level level;
     private final long windowNanos;
     private final LongSupplier clock;
+    /** Between key and reason: ": " for an address, " " where the reason reads as the rest of a sentence about the key. */
+    private final String separator;
     private final Map<Key, Window> windows = new LinkedHashMap<>();
 
     public RateLimitedLog(Logger log, Level level, Duration window) {
-        this(log, level, window, System::nanoTime);
+        this(log, level, window, System::nanoTime, ": ");
+    }
+
+    /** Lines read "KEY REASON: DETAIL" ("example.org:25 refused by remote: ..."), not "KEY: REASON: DETAIL". */
+    public static RateLimitedLog sentences(Logger log, Level level, Duration window) {
+        return new RateLimitedLog(log, level, window, System::nanoTime, " ");
     }
 
     RateLimitedLog(Logger log, Level level, Duration window, LongSupplier clock) {
+        this(log, level, window, clock, ": ");
+    }
+
+    private RateLimitedLog(Logger log, Level level, Duration window, LongSupplier clock, String separator) {
         this.log = log;
         this.level = level;
         this.windowNanos = window.toNanos();
         this.clock = clock;
+        this.separator = separator;
     }
 
     /** Like {@link #record(String, String, String)} without a detail. */
@@ -78,8 +90,8 @@ public final class RateLimitedLog {
             return;
         }
         windows.put(k, new Window(now));
-        if (detail == null) log.log(level, "{0}: {1}", k.source, reason);
-        else log.log(level, "{0}: {1}: {2}", k.source, reason, detail);
+        if (detail == null) log.log(level, "{0}" + separator + "{1}", k.source, reason);
+        else log.log(level, "{0}" + separator + "{1}: {2}", k.source, reason, detail);
     }
 
     /** Reports the counts of every window that has passed; {@link #record} does this too. */
@@ -100,7 +112,7 @@ public final class RateLimitedLog {
             if (now != Long.MAX_VALUE && now - w.start < windowNanos) break;
             it.remove();
             if (w.suppressed > 0) {
-                log.log(level, "{0}: {1} ({2} more times within {3} s)", e.getKey().source, e.getKey().reason, w.suppressed,
+                log.log(level, "{0}" + separator + "{1} ({2} more times within {3} s)", e.getKey().source, e.getKey().reason, w.suppressed,
                         windowNanos / 1_000_000_000L);
             }
         }

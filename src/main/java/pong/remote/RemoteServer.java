@@ -25,6 +25,12 @@ import pong.access.Shares;
 import pong.config.RemoteConfig;
 import pong.logging.RateLimitedLog;
 import pong.monitoring.Monitoring;
+import pong.observe.Front;
+import pong.observe.Rejection;
+import pong.observe.StreamInfo;
+import pong.observe.StreamWatch;
+import pong.observe.TunnelInfo;
+import pong.observe.TunnelObserver;
 import pong.protocol.Address;
 import pong.protocol.ConnectionHeader;
 import pong.protocol.ErrorCode;
@@ -56,6 +62,8 @@ import pong.tunnel.Tunnel;
  */
 public final class RemoteServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RemoteServer.class.getName());
+    /** The first byte of a TLS handshake record (RFC 8446 section 5.1): a ClientHello starts with it. */
+    private static final int TLS_HANDSHAKE_RECORD = 22;
 
     private final RemoteConfig config;
     private final Dialer dialer;
@@ -73,15 +81,12 @@ public final class RemoteServer implements AutoCloseable {
     private final BufferBudget buffers;
     private final Map<UUID, ClientShare> shares = new HashMap<>();
     private final Map<Tunnel, AtomicInteger> relays = new ConcurrentHashMap<>();
-    private final AtomicLong streamsRefused = new AtomicLong();
-    private final AtomicLong tunnelsAccepted = new AtomicLong();
-    private final AtomicLong tunnelsRefused = new AtomicLong();
-    private final AtomicLong dials = new AtomicLong();
     private final AtomicLong udpDropped = new AtomicLong();
-    private final AtomicLong dialsRefused = new AtomicLong();
     private final RateLimitedLog rejections = new RateLimitedLog(LOG, Level.WARNING, Duration.ofMinutes(1));
     private final RateLimitedLog overload = new RateLimitedLog(LOG, Level.WARNING, Duration.ofMinutes(1));
+    private final RateLimitedLog refusals = RateLimitedLog.sentences(LOG, Level.INFO, Duration.ofMinutes(1));
     private final Monitoring monitoring;
+    private final TunnelObserver observer;
     private ServerSocket server;
     private Acceptor acceptor;
     private Transport.Server transport;
@@ -91,7 +96,8 @@ public final class RemoteServer implements AutoCloseable {
     public RemoteServer(RemoteConfig config) {
         this.config = config;
         this.monitoring = new Monitoring(config.monitoring(), "remote");
-        this.dialer = new Dialer(config.deny(), config.dialTimeout(), monitoring.observer());
+        this.observer = monitoring.observer();
+        this.dialer = new Dialer(config.deny(), config.dialTimeout(), observer);
         this.clients = config.clients().stream().map(ConnectionHeader::idBytes).toList();
         Shares sh = config.shares();
         this.dialQueue = new DialQueue(config.limits().maxPendingDials(), sh.clientMaxPendingDials(), sh.dialQueueTimeout());
@@ -151,29 +157,9 @@ public final class RemoteServer implements AutoCloseable {
         monitoring.start();
     }
 
-    /** Tunnel connections that passed the header check since start. */
-    public long tunnelsAccepted() {
-        return tunnelsAccepted.get();
-    }
-
-    /** Destinations dialed (attempted) since start. */
-    public long dials() {
-        return dials.get();
-    }
-
     /** Datagrams from destinations that were not carried back (too large for one data frame, or empty). */
     public long udpDatagramsDropped() {
         return udpDropped.get();
-    }
-
-    /** Connections closed after a valid header because their client id already held remote.max.tunnels.per.client tunnels. */
-    public long tunnelsRefused() {
-        return tunnelsRefused.get();
-    }
-
-    /** Streams reset with rst 1 because no dial slot (remote.max.pending.dials) came within dial.queue.timeout. */
-    public long dialsRefused() {
-        return dialsRefused.get();
     }
 
     /** The accept loop, for its counts of failures and of connections shed at the fd limit. */
@@ -184,11 +170,6 @@ public final class RemoteServer implements AutoCloseable {
     /** Streams waiting for a dial slot now. */
     public int dialsWaiting() {
         return dialQueue.waiting();
-    }
-
-    /** Streams reset with rst 1 because their client was at client.max.streams or their tunnel at tunnel.max.relays. */
-    public long streamsRefused() {
-        return streamsRefused.get();
     }
 
     /** Bytes all tunnels buffer now, counted against remote.buffer.max. */
@@ -227,6 +208,7 @@ public final class RemoteServer implements AutoCloseable {
         for (Tunnel t : tunnels) t.close();
         rejections.flushAll();
         overload.flushAll();
+        refusals.flushAll();
         monitoring.close();
     }
 
@@ -265,9 +247,7 @@ public final class RemoteServer implements AutoCloseable {
             // scanners, health checks and slow clients: expected, so counted per address rather than logged each time
             Long deadline = handshaking.get(s);
             boolean late = e instanceof SocketTimeoutException || (deadline != null && System.nanoTime() - deadline >= 0);
-            if (late) rejections.record(source, "no tunnel within header.timeout=" + config.headerTimeout().toMillis() + " ms");
-            else if (e instanceof EOFException) rejections.record(source, "closed before the transport handshake ended");
-            else rejections.record(source, config.listen().scheme() + " handshake failed", e.getMessage());
+            failedBeforeTunnel(source, late, e, true);
             Sockets.closeQuietly(s);
         } finally {
             handshaking.remove(s);
@@ -293,27 +273,31 @@ public final class RemoteServer implements AutoCloseable {
             handshaking.remove(conduit); // the header is in: the deadline sweeper must not close it any more
             if (header.version() != ConnectionHeader.VERSION || !knownClient(header)) {
                 // What a closed port would give: no byte back, whatever came; logged once a minute per address.
-                rejections.record(source, "rejected tunnel: "
-                        + (header.version() != ConnectionHeader.VERSION ? "unsupported version " + header.version() : "unknown client id"));
+                boolean badVersion = header.version() != ConnectionHeader.VERSION;
+                String why = badVersion ? badVersion(header.version()) : "unknown client id (not in clients)";
+                observer.rejected(badVersion ? Rejection.BAD_VERSION : Rejection.UNKNOWN_CLIENT, source, why);
+                rejections.record(source, "rejected tunnel: " + why);
                 return;
             }
             UUID client = header.clientId();
             if (!claimTunnel(client)) {
-                tunnelsRefused.incrementAndGet();
+                observer.rejected(Rejection.TUNNEL_LIMIT, source, "remote.max.tunnels.per.client");
                 overload.record(source, "tunnel refused: client " + client + " already holds remote.max.tunnels.per.client="
                         + config.limits().maxTunnelsPerClient() + " tunnels");
                 return;
             }
             Tunnel tunnel;
+            TunnelInfo info = new TunnelInfo("remote", conduit.scheme(), config.listen().toString(), TunnelInfo.address(conduit.peer()), client);
             try {
                 tunnel = new Tunnel(conduit, Tunnel.Side.REMOTE, config.tunnel().withBudget(shares.get(client).buffers()), null,
-                        (stream, type, target) -> serve(client, stream, type, target));
+                        (stream, type, target) -> serve(client, info, stream, type, target));
             } catch (IOException | RuntimeException e) {
                 releaseTunnel(client);
                 throw e;
             }
             tunnels.add(tunnel);
-            tunnelsAccepted.incrementAndGet();
+            tunnel.observe(observer, info);
+            observer.tunnelOpened(info);
             handedOver = true;
             tunnel.start(t -> {
                 tunnels.remove(t);
@@ -323,9 +307,7 @@ public final class RemoteServer implements AutoCloseable {
             LOG.log(Level.INFO, "tunnel from {0} for client {1}", conduit.name(), client);
         } catch (IOException e) {
             boolean late = System.nanoTime() - deadline >= 0;
-            if (late) rejections.record(source, "no connection header within header.timeout=" + config.headerTimeout().toMillis() + " ms");
-            else if (e instanceof EOFException) rejections.record(source, "closed before sending a whole connection header");
-            else rejections.record(source, "tunnel handshake failed", e.getMessage());
+            failedBeforeTunnel(source, late, e, false);
         } finally {
             handshaking.remove(conduit);
             expired.remove(conduit);
@@ -356,10 +338,63 @@ public final class RemoteServer implements AutoCloseable {
                 });
                 rejections.flush();
                 overload.flush();
+                refusals.flush();
             } catch (Throwable e) {
                 overload.record("remote", "header deadline sweep failed, retrying", String.valueOf(e));
             }
         }
+    }
+
+    /**
+     * A connection that failed before it became a tunnel (scanners, health checks, slow or confused
+     * clients): counted by reason, logged once a minute per address and reason.
+     *
+     * @param inTransport during the transport's handshake (TLS, WebSocket upgrade), else reading the connection header
+     */
+    private void failedBeforeTunnel(String source, boolean late, Exception e, boolean inTransport) {
+        Rejection reason;
+        String why;
+        String detail = null;
+        if (late) {
+            reason = Rejection.HEADER_TIMEOUT;
+            why = (inTransport ? "no tunnel" : "no connection header") + " within header.timeout=" + config.headerTimeout().toMillis() + " ms";
+        } else if (e instanceof EOFException) {
+            reason = Rejection.HEADER_INCOMPLETE;
+            why = inTransport ? "closed before the transport handshake ended" : "closed before sending a whole connection header";
+        } else {
+            reason = Rejection.HANDSHAKE_FAILED;
+            why = inTransport ? config.listen().scheme() + " handshake failed" : "tunnel handshake failed";
+            detail = inTransport ? handshakeProblem(e) : e.getMessage();
+        }
+        observer.rejected(reason, source, why);
+        rejections.record(source, why, detail);
+    }
+
+    /**
+     * An unsupported header version in words. On a tcp:// listener the first byte tells the classic
+     * mistakes apart: 22 starts a TLS handshake record (local has tls://), a capital letter an HTTP
+     * request (a ws:// client, a browser, a health check).
+     */
+    private String badVersion(int version) {
+        String what = "unsupported version " + version;
+        if (!config.listen().scheme().equals("tcp")) return what;
+        if (version == TLS_HANDSHAKE_RECORD) {
+            return what + ": this looks like a TLS ClientHello on a tcp:// listener (local has remote=tls://); make both tcp:// or both tls://";
+        }
+        if (version >= 'A' && version <= 'Z') {
+            return what + ": this looks like an HTTP request on a tcp:// listener (a ws:// client, a browser or a health check?)";
+        }
+        return what;
+    }
+
+    /** A failed transport handshake in words: on a TLS listener, plain bytes are most likely a local with remote=tcp://. */
+    private String handshakeProblem(Exception e) {
+        String m = String.valueOf(e.getMessage());
+        if (config.listen().transport().secure() && (m.contains("Unsupported or unrecognized SSL message") || m.contains("plaintext"))) {
+            return m + ": not TLS: this looks like a plain connection on a " + config.listen().scheme()
+                    + ":// listener (a local with remote=tcp://?); make both tcp:// or both tls://";
+        }
+        return m;
     }
 
     private boolean claimTunnel(UUID client) {
@@ -390,16 +425,19 @@ public final class RemoteServer implements AutoCloseable {
      * Called on the tunnel's reader thread: checks the client's and the tunnel's caps, then the dial
      * (after a turn in the fair dial queue) and the relay go to the stream's own virtual thread.
      */
-    private void serve(UUID client, Stream stream, FrameType type, Address target) {
+    private void serve(UUID client, TunnelInfo info, Stream stream, FrameType type, Address target) {
         if (type != FrameType.CONNECT && type != FrameType.RELAY) {
             stream.reset(ErrorCode.ERR_COMMAND_UNKNOWN, type + " is not supported");
             return;
         }
+        boolean relay = type == FrameType.RELAY;
+        // every stream served is watched: whatever ends it (a refusal here, a failed dial, the relay) reports its end once
+        stream.watch(StreamWatch.opened(observer, new StreamInfo(info, stream.id(), relay ? Front.UDP : Front.TCP, target.toString(), "",
+                System.nanoTime())));
         if (draining) {
-            stream.reset(ErrorCode.ERR, "remote is shutting down");
+            fail(stream, ErrorCode.ERR, "remote is shutting down");
             return;
         }
-        boolean relay = type == FrameType.RELAY;
         Tunnel tunnel = stream.tunnel();
         if (relay && relays.computeIfAbsent(tunnel, t -> new AtomicInteger()).incrementAndGet() > config.shares().maxRelays()) {
             releaseRelay(tunnel);
@@ -415,8 +453,8 @@ public final class RemoteServer implements AutoCloseable {
         }
         Thread.ofVirtual().name("remote " + stream + (relay ? " udp " : " ") + target).start(() -> {
             try {
-                if (relay) relay(client, stream, target);
-                else connect(client, stream, target);
+                if (relay) relay(client, info, stream, target);
+                else connect(client, info, stream, target);
             } finally {
                 share.streams().decrementAndGet();
                 if (relay) releaseRelay(tunnel);
@@ -424,25 +462,39 @@ public final class RemoteServer implements AutoCloseable {
         });
     }
 
+    /** Resets a stream before it was relayed and reports its end. */
+    private static void fail(Stream stream, ErrorCode code, String reason) {
+        stream.reset(code, reason);
+        stream.reportFailed(code);
+    }
+
     private void refuse(Stream stream, String cap) {
-        streamsRefused.incrementAndGet();
+        observer.rejected(Rejection.STREAM_LIMIT, String.valueOf(stream.tunnel()), cap);
         overload.record(String.valueOf(stream.tunnel()), cap + " reached, new streams get rst " + ErrorCode.ERR.code);
-        stream.reset(ErrorCode.ERR, "too many streams: " + cap);
+        fail(stream, ErrorCode.ERR, "too many streams: " + cap);
+    }
+
+    /**
+     * A destination this remote would not or could not reach: the stream gets the code and the text, and
+     * the operator one INFO line per destination and code a minute ("example.org:25 refused for client
+     * 6f1c3a52: rule refuse (dst.deny) (rst 2): port 25 is denied by dst.deny").
+     */
+    private void refused(TunnelInfo info, Stream stream, Address target, PongException e) {
+        refusals.record(target.toString(), "refused for client " + info.shortClientId() + ": " + e.code().explain(), e.getMessage());
+        fail(stream, e.code(), e.getMessage());
     }
 
     private void releaseRelay(Tunnel tunnel) {
         relays.computeIfPresent(tunnel, (t, n) -> n.decrementAndGet() <= 0 ? null : n);
     }
 
-    private void connect(UUID client, Stream stream, Address target) {
+    private void connect(UUID client, TunnelInfo info, Stream stream, Address target) {
         if (!awaitDialSlot(client, stream)) return;
-        dials.incrementAndGet();
         Socket dst;
         try {
             dst = dialer.dial(target);
         } catch (PongException e) {
-            LOG.log(Level.DEBUG, "{0} {1}: {2}", stream.tunnel(), stream, e.getMessage());
-            stream.reset(e.code(), e.getMessage());
+            refused(info, stream, target, e);
             return;
         } finally {
             dialQueue.release(client);
@@ -451,22 +503,24 @@ public final class RemoteServer implements AutoCloseable {
             stream.confirmConnected();
             Relay.run(stream, dst, dst.getInputStream());
         } catch (IOException e) {
-            stream.reset(ErrorCode.ERR, e.getMessage());
+            fail(stream, ErrorCode.ERR, e.getMessage());
             Sockets.abort(dst); // the destination must not take this for the client's clean end
         }
     }
 
     /** A relay's resolution and socket count as a dial: they take a slot like a TCP dial. */
-    private void relay(UUID client, Stream stream, Address target) {
+    private void relay(UUID client, TunnelInfo info, Stream stream, Address target) {
         if (!awaitDialSlot(client, stream)) return;
-        dials.incrementAndGet();
         UdpRelay relay;
         try {
             relay = UdpRelay.open(stream, target, dialer, udpDropped, config.shares().udpIdleTimeout());
+        } catch (PongException e) {
+            refused(info, stream, target, e);
+            return;
         } finally {
             dialQueue.release(client);
         }
-        if (relay != null) relay.relay();
+        relay.relay();
     }
 
     /**
@@ -476,20 +530,21 @@ public final class RemoteServer implements AutoCloseable {
     private boolean awaitDialSlot(UUID client, Stream stream) {
         try {
             if (!dialQueue.acquire(client)) {
-                dialsRefused.incrementAndGet();
+                observer.rejected(Rejection.PENDING_DIALS, String.valueOf(stream.tunnel()), "no dial slot within dial.queue.timeout");
                 overload.record(String.valueOf(stream.tunnel()), "no dial slot within dial.queue.timeout="
                         + config.shares().dialQueueTimeout().toMillis() + " ms (remote.max.pending.dials="
                         + config.limits().maxPendingDials() + "), streams get rst " + ErrorCode.ERR.code);
-                stream.reset(ErrorCode.ERR, "no dial slot within dial.queue.timeout");
+                fail(stream, ErrorCode.ERR, "no dial slot within dial.queue.timeout");
                 return false;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            stream.reset(ErrorCode.ERR, "interrupted while waiting for a dial slot");
+            fail(stream, ErrorCode.ERR, "interrupted while waiting for a dial slot");
             return false;
         }
         if (stream.state().isDone()) { // reset by the peer while it waited
             dialQueue.release(client);
+            stream.reportFailed(stream.resetCode() != null ? stream.resetCode() : ErrorCode.ERR);
             return false;
         }
         return true;

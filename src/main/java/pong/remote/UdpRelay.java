@@ -7,12 +7,15 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
+import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import pong.observe.StreamWatch;
 import pong.protocol.Address;
 import pong.protocol.ErrorCode;
 import pong.protocol.PongException;
@@ -40,6 +43,9 @@ final class UdpRelay {
     private final AtomicLong dropped;
     private final Duration idleTimeout;
     private volatile long lastDatagram = System.nanoTime();
+    /** Datagram bytes each way, for the stream's end report. */
+    private final LongAdder bytesUp = new LongAdder();
+    private final LongAdder bytesDown = new LongAdder();
 
     private UdpRelay(Stream stream, DatagramSocket socket, AtomicLong dropped, Duration idleTimeout) {
         this.stream = stream;
@@ -49,30 +55,27 @@ final class UdpRelay {
     }
 
     /**
-     * Resolves and checks the destination like a TCP dial and opens the relay's socket; null when
-     * that failed (the stream is reset then).
+     * Resolves and checks the destination like a TCP dial and opens the relay's socket.
+     *
+     * @throws PongException with the rst code for the stream when that failed (the caller resets it)
      *
      * @param idleTimeout udp.idle.timeout: the relay is reset (rst 6) after this long without a datagram either way
      */
-    static UdpRelay open(Stream stream, Address target, Dialer dialer, AtomicLong dropped, Duration idleTimeout) {
+    static UdpRelay open(Stream stream, Address target, Dialer dialer, AtomicLong dropped, Duration idleTimeout) throws PongException {
         DatagramSocket socket;
         try {
             InetAddress ip = dialer.resolve(target).get(0);
             socket = new DatagramSocket();
             socket.connect(new InetSocketAddress(ip, target.port()));
-        } catch (PongException e) {
-            LOG.log(Level.DEBUG, "{0} relay {1}: {2}", stream, target, e.getMessage());
-            stream.reset(e.code(), e.getMessage());
-            return null;
         } catch (SocketException e) {
-            stream.reset(ErrorCode.ERR_NET, "UDP socket for " + target + ": " + e.getMessage());
-            return null;
+            throw new PongException(ErrorCode.ERR_NET, "UDP socket for " + target + ": " + e.getMessage());
         }
         return new UdpRelay(stream, socket, dropped, idleTimeout);
     }
 
-    /** Relays until the stream ends or stays idle for the idle timeout. */
+    /** Relays until the stream ends or stays idle for the idle timeout, then reports the stream's end. */
     void relay() {
+        SocketAddress destination = socket.getRemoteSocketAddress();
         stream.onReset(socket::close);
         Thread down = Thread.ofVirtual().name(stream + " udp down").start(this::destinationToStream);
         try {
@@ -81,6 +84,7 @@ final class UdpRelay {
                 lastDatagram = System.nanoTime();
                 try {
                     socket.send(new DatagramPacket(datagram, datagram.length));
+                    bytesUp.add(datagram.length);
                 } catch (PortUnreachableException e) {
                     // an ICMP answer to an earlier datagram: UDP gives no delivery promise, keep going
                 } catch (IOException e) {
@@ -102,6 +106,8 @@ final class UdpRelay {
         } catch (IOException ignored) {
             // reset or gone: nothing left to end
         }
+        StreamWatch w = stream.watch();
+        if (w != null) w.ended(stream.resetCode(), bytesDown.sum(), bytesUp.sum(), destination);
     }
 
     private void destinationToStream() {
@@ -126,7 +132,9 @@ final class UdpRelay {
             lastDatagram = System.nanoTime();
             int n = packet.getLength();
             try {
-                if (!stream.writeDatagram(Arrays.copyOf(buf, n))) {
+                if (stream.writeDatagram(Arrays.copyOf(buf, n))) {
+                    bytesDown.add(n);
+                } else {
                     dropped.incrementAndGet();
                     LOG.log(Level.DEBUG, "{0}: datagram of {1} bytes dropped (larger than a data frame or the stream''s credit)", stream, n);
                 }

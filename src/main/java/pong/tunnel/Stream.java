@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import pong.observe.StreamWatch;
 import pong.protocol.ErrorCode;
 import pong.protocol.Frame;
@@ -44,6 +45,10 @@ public final class Stream {
     /** Bytes sent before the peer's announcement arrived: at most the allowance it accepts past its credit. */
     private long sentUnannounced;
     private boolean connected;
+    /** The peer sent data or a connect confirmation: a reset from now on is not a refusal. */
+    private boolean answered;
+    private Consumer<PeerReset> onRefused;
+    private boolean refusalTaken;
     private StreamState state = StreamState.OPEN;
     private PongException resetCause;
     private Runnable onReset;
@@ -84,6 +89,31 @@ public final class Stream {
             lock.unlock();
         }
         if (now) action.run();
+    }
+
+    /**
+     * Runs once, on the tunnel's reader thread, if the peer resets the stream before it sent anything
+     * on it (remote refused it); must be quick. Set right after opening, before frames can arrive for it.
+     */
+    public void onRefused(Consumer<PeerReset> action) {
+        PeerReset now;
+        lock.lock();
+        try {
+            onRefused = action;
+            now = takeRefusal();
+        } finally {
+            lock.unlock();
+        }
+        if (now != null) action.accept(now);
+    }
+
+    /** Under the lock: the refusal to report, once, when there is one and someone to report it to. */
+    private PeerReset takeRefusal() {
+        if (refusalTaken || onRefused == null || state != StreamState.RESET || !(resetCause instanceof PeerReset p) || !p.refused()) {
+            return null;
+        }
+        refusalTaken = true;
+        return p;
     }
 
     // ---- the stream's own threads
@@ -237,6 +267,7 @@ public final class Stream {
             if (!state.canReceive()) return;
             refused = tunnel.flow().received(window, payload.length, tunnel.peerHasExtensions());
             if (refused == null) {
+                answered = true;
                 inbound.add(payload);
                 inboundBytes += payload.length;
                 readable.signalAll();
@@ -280,9 +311,25 @@ public final class Stream {
     }
 
     void onPeerReset(ErrorCode code, String reason) {
-        String text = "reset by tunnel peer: " + code + (reason.isEmpty() ? "" : ", " + reason);
-        if (resetHere(new PongException(code, text)) == StreamState.RESET) return;
+        boolean refused;
+        lock.lock();
+        try {
+            refused = !answered;
+        } finally {
+            lock.unlock();
+        }
+        if (resetHere(new PeerReset(code, reason, refused)) == StreamState.RESET) return;
         tunnel.writer().reset(lane, null);
+        Consumer<PeerReset> refusedAction;
+        PeerReset refusal;
+        lock.lock();
+        try {
+            refusal = takeRefusal();
+            refusedAction = onRefused;
+        } finally {
+            lock.unlock();
+        }
+        if (refusal != null) refusedAction.accept(refusal);
         LOG.log(Level.DEBUG, "{0} stream {1} reset by the peer: {2}{3}", tunnel, id, code, reason.isEmpty() ? "" : " " + reason);
     }
 
@@ -297,6 +344,7 @@ public final class Stream {
         lock.lock();
         try {
             connected = true;
+            answered = true;
             readable.signalAll();
         } finally {
             lock.unlock();
@@ -398,6 +446,12 @@ public final class Stream {
     /** Attaches what reports this stream's end to the observers (set by whoever reported it opened). */
     public void watch(StreamWatch w) {
         watch = w;
+    }
+
+    /** Reports the end of a stream that never reached its relay (its open failed or was refused), if anyone observes it. */
+    public void reportFailed(ErrorCode code) {
+        StreamWatch w = watch;
+        if (w != null) w.failed(code);
     }
 
     /** What reports this stream's end, or null when nobody observes it. */

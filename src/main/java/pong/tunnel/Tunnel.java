@@ -14,9 +14,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import pong.observe.CloseReason;
+import pong.observe.Rejection;
+import pong.observe.TunnelInfo;
+import pong.observe.TunnelObserver;
 import pong.protocol.Address;
 import pong.protocol.ErrorCode;
 import pong.protocol.Frame;
@@ -42,6 +45,8 @@ public final class Tunnel implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Tunnel.class.getName());
     private static final int IO_BUFFER = 64 * 1024;
     private static final int LAST_LOCAL_ID = Integer.MAX_VALUE;
+    /** A connection that ends this soon after local's header, before any frame, was most likely refused at the header. */
+    private static final long RIGHT_AFTER_HEADER_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int PING_PAYLOAD = 8;
     /**
      * How long a stream that used up its allowance waits for the peer's announcement before the peer
@@ -70,7 +75,6 @@ public final class Tunnel implements AutoCloseable {
     private final Map<Integer, Stream> streams = new ConcurrentHashMap<>();
     private final ReentrantLock openLock = new ReentrantLock();
     private final FlowControl flow;
-    private final AtomicLong streamsOpened = new AtomicLong();
     private final java.util.concurrent.CountDownLatch peerSettingsSeen = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean peerExtensions;
     /** The peer's first frame was not an announcement, so it has none: a legacy peer. */
@@ -83,7 +87,10 @@ public final class Tunnel implements AutoCloseable {
     private volatile Consumer<Tunnel> onClosed = t -> { };
     private volatile boolean closed;
     private int nextId = 1;
-    private final AtomicLong streamsRefused = new AtomicLong();
+    private volatile TunnelObserver observer = TunnelObserver.NONE;
+    private volatile TunnelInfo info;
+    /** Local: the payload of the keeper's last ping (its send time), to time the pong. */
+    private volatile long keeperPing;
     /** Pings sent by {@link #ping} that wait for their pong, by payload; empty unless someone is waiting. */
     private final Map<Long, CountDownLatch> pingsAwaited = new ConcurrentHashMap<>();
     private boolean warnedStreamCap; // reader thread only
@@ -110,6 +117,15 @@ public final class Tunnel implements AutoCloseable {
         this.flow = new FlowControl(settings);
     }
 
+    /**
+     * Reports this tunnel's end (with its reason), the streams its cap turns away and, on local, ping
+     * round trips. Call before {@link #start}; the opener reports the tunnel opened.
+     */
+    public void observe(TunnelObserver observer, TunnelInfo info) {
+        this.observer = observer;
+        this.info = info;
+    }
+
     /** Starts the reader and writer threads; {@code onClosed} runs once when the tunnel ends. */
     public Tunnel start(Consumer<Tunnel> onClosed) {
         this.onClosed = onClosed;
@@ -132,7 +148,6 @@ public final class Tunnel implements AutoCloseable {
             Stream stream = new Stream(this, nextId, false);
             nextId += 2;
             streams.put(stream.id(), stream);
-            streamsOpened.incrementAndGet();
             // Queued under the lock so that ids reach the wire in ascending order. The first credit grant
             // travels with the opening frame: one record, one wake-up of the peer's reader.
             writer.send(stream.lane, new Frame(stream.id(), type, target.encode()), peerExtensions ? startFlow(stream) : null);
@@ -160,15 +175,6 @@ public final class Tunnel implements AutoCloseable {
 
     public int streamCount() {
         return streams.size();
-    }
-
-    public long streamsOpened() {
-        return streamsOpened.get();
-    }
-
-    /** Opening frames answered with rst 1 because tunnel.max.streams was reached. */
-    public long streamsRefused() {
-        return streamsRefused.get();
     }
 
     /** Bytes received from the peer and not yet taken by the streams' apps. */
@@ -348,11 +354,12 @@ public final class Tunnel implements AutoCloseable {
                 long quiet = now - lastReceived;
                 if (pingSent != 0 && lastReceived - pingSent < 0) {
                     if (now - pingSent >= timeout) {
-                        close(new IOException("no answer to ping within " + settings.pingTimeout().toMillis() + " ms"));
+                        close(CloseReason.PING_TIMEOUT, new IOException("no answer to ping within " + settings.pingTimeout().toMillis() + " ms"));
                         return;
                     }
                 } else if (quiet >= interval) {
                     pingSent = now;
+                    keeperPing = now;
                     writer.sendUrgent(new Frame(Frame.CONNECTION_STREAM, FrameType.PING, java.nio.ByteBuffer.allocate(PING_PAYLOAD).putLong(now).array()));
                 } else {
                     pingSent = 0;
@@ -371,7 +378,7 @@ public final class Tunnel implements AutoCloseable {
             java.util.concurrent.locks.LockSupport.parkNanos(tick);
             if (streams.isEmpty() && System.nanoTime() - lastReceived >= idle) {
                 LOG.log(Level.INFO, "{0}: idle for {1} s, closing", this, settings.idleTimeout().toSeconds());
-                close(null);
+                close(CloseReason.IDLE, null);
                 return;
             }
         }
@@ -409,6 +416,10 @@ public final class Tunnel implements AutoCloseable {
             failure = new IOException("internal error in the reader: " + e);
         }
         if (failure == null && !closed) failure = new EOFException("peer closed the connection");
+        if (side == Side.LOCAL && !firstFrameSeen && failure != null && !(failure instanceof ProtocolException)
+                && System.nanoTime() - createdNanos < RIGHT_AFTER_HEADER_NANOS) {
+            failure = new NothingAfterHeader();
+        }
         close(failure);
     }
 
@@ -458,8 +469,11 @@ public final class Tunnel implements AutoCloseable {
             // A ping is 8 bytes (docs/extensions.md): a longer one would make us queue as long a pong.
             if (frame.payload().length != PING_PAYLOAD) throw new ProtocolException("ping with " + frame.payload().length + " payload bytes");
             writer.sendUrgent(new Frame(Frame.CONNECTION_STREAM, FrameType.PONG, frame.payload()));
-        } else if (type == FrameType.PONG && frame.payload().length == 8 && !pingsAwaited.isEmpty()) {
-            CountDownLatch waiting = pingsAwaited.get(ByteBuffer.wrap(frame.payload()).getLong());
+        } else if (type == FrameType.PONG && frame.payload().length == PING_PAYLOAD) {
+            long token = ByteBuffer.wrap(frame.payload()).getLong();
+            TunnelInfo i = info;
+            if (token == keeperPing && i != null) observer.pingRoundTrip(i, System.nanoTime() - token);
+            CountDownLatch waiting = pingsAwaited.isEmpty() ? null : pingsAwaited.get(token);
             if (waiting != null) waiting.countDown();
         }
     }
@@ -496,14 +510,13 @@ public final class Tunnel implements AutoCloseable {
                 LOG.log(Level.WARNING, "{0}: tunnel.max.streams={1} reached, new streams get rst {2} (logged once per tunnel)",
                         this, settings.maxStreams(), ErrorCode.ERR.code);
             }
-            streamsRefused.incrementAndGet();
+            observer.rejected(Rejection.STREAM_LIMIT, conduit.name(), "tunnel.max.streams=" + settings.maxStreams());
             writer.sendUrgent(rstFrame(id, ErrorCode.ERR, "too many streams on this tunnel"));
             return;
         }
         // --- end stream cap
         Stream stream = new Stream(this, id, true);
         streams.put(id, stream);
-        streamsOpened.incrementAndGet();
         acceptor.accept(stream, type, target);
     }
 
@@ -518,8 +531,31 @@ public final class Tunnel implements AutoCloseable {
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
-    /** Ends the tunnel once: closes the conduit and resets every stream still on it towards its app. */
+    /**
+     * Local saw the connection end before any frame, just after sending the header: what remote does
+     * with a client id it does not know, and what a wrong transport scheme looks like.
+     */
+    private static final class NothingAfterHeader extends EOFException {
+        NothingAfterHeader() {
+            super("remote closed the tunnel right after the header: client.id not accepted by remote, or the wrong transport"
+                    + " (tcp:// vs tls://)");
+        }
+    }
+
+    /** Why a failure ended the tunnel, for observers. */
+    private static CloseReason reasonOf(IOException failure) {
+        if (failure == null) return CloseReason.SHUTDOWN;
+        if (failure instanceof ProtocolException) return CloseReason.PROTOCOL_ERROR;
+        if (failure instanceof EOFException) return CloseReason.PEER_CLOSED;
+        return CloseReason.IO_ERROR;
+    }
+
     private void close(IOException failure) {
+        close(reasonOf(failure), failure);
+    }
+
+    /** Ends the tunnel once: closes the conduit and resets every stream still on it towards its app. */
+    private void close(CloseReason reason, IOException failure) {
         List<Stream> cut;
         openLock.lock();
         try {
@@ -536,12 +572,16 @@ public final class Tunnel implements AutoCloseable {
         flow.releaseAll();
         if (failure instanceof ProtocolException) {
             LOG.log(Level.WARNING, "{0} closed: protocol error: {1}", this, describe(failure));
+        } else if (failure instanceof NothingAfterHeader) {
+            LOG.log(Level.WARNING, "{0} closed: {1}", this, failure.getMessage());
         } else if (failure != null && !(failure instanceof SocketException && cut.isEmpty())) {
             LOG.log(Level.INFO, "{0} closed: {1}{2}", this, describe(failure),
                     cut.isEmpty() ? "" : " (" + cut.size() + " streams cut)");
         } else {
             LOG.log(Level.DEBUG, "{0} closed", this);
         }
+        TunnelInfo i = info;
+        if (i != null) observer.tunnelClosed(i, reason, failure == null ? "" : describe(failure));
         onClosed.accept(this);
     }
 }

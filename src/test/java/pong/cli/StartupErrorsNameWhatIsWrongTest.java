@@ -85,7 +85,7 @@ class StartupErrorsNameWhatIsWrongTest {
                 + "\n-----END PRIVATE KEY-----\n");
         Map<String, String> m = remote(PongJar.freePort());
         m.put("tls.key", other.toString());
-        assertStartFails(m, 2, "key 'tls.key'", "does not belong to the certificate in " + TestPki.certPem());
+        assertStartFails(m, 2, "key 'tls.key'", "the private key in " + other + " does not belong to the certificate in " + TestPki.certPem());
     }
 
     @Test

@@ -41,6 +41,24 @@ class LocalConfigProxyKeysTest {
     }
 
     @Test
+    void confirmIsTheKeyAndSocksConfirmItsOlderName() throws Exception {
+        assertFalse(parse(null, null).confirm());
+        assertTrue(parse("confirm", "true").confirm());
+        assertTrue(parse("confirm", "true").tunnel().connectConfirm());
+        assertTrue(parse("socks.confirm", "true").confirm());
+        Map<String, String> both = new LinkedHashMap<>();
+        both.put("mode", "local");
+        both.put("listen", "127.0.0.1:0");
+        both.put("remote", "tcp://127.0.0.1:1");
+        both.put("client.id", "6f1c3a52-4c1d-4e43-9a36-2d9b0a1f5e77");
+        both.put("confirm", "false");
+        both.put("socks.confirm", "true");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> Config.parse(ProxyPair.writeProperties(dir.resolve("both.properties"), both)));
+        assertTrue(e.getMessage().contains("'confirm'") && e.getMessage().contains("socks.confirm"), e.getMessage());
+    }
+
+    @Test
     void usersAreSplitAtTheFirstColon() throws Exception {
         assertEquals(Map.of("alice", "s3cret", "bob", "a:b"), parse("socks.users", "alice:s3cret, bob:a:b").socksUsers());
     }

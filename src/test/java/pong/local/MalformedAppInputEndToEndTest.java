@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import pong.testing.Observed;
 import pong.protocol.Address;
 import pong.testing.Origin;
 import pong.testing.ProxyPair;
@@ -92,7 +93,7 @@ class MalformedAppInputEndToEndTest {
             assertEquals(5, in.readUnsignedByte());
             assertEquals(8, in.readUnsignedByte());
         }
-        assertEquals(0, pair.remote.dials());
+        assertEquals(0, Observed.sum(pair.remote.monitoring(), "pong_dial_duration_seconds_count"));
         assertStillServing();
     }
 
@@ -144,7 +145,7 @@ class MalformedAppInputEndToEndTest {
             assertTrue(c.closedByProxy());
             writer.join();
         }
-        assertEquals(0, pair.remote.dials());
+        assertEquals(0, Observed.sum(pair.remote.monitoring(), "pong_dial_duration_seconds_count"));
         assertStillServing();
     }
 
@@ -164,7 +165,7 @@ class MalformedAppInputEndToEndTest {
                 assertEquals(400, c.read("GET").status(), request);
             }
         }
-        assertEquals(0, pair.remote.dials());
+        assertEquals(0, Observed.sum(pair.remote.monitoring(), "pong_dial_duration_seconds_count"));
         assertStillServing();
     }
 }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import pong.testing.Observed;
 import pong.testing.Curl;
 import pong.testing.Origin;
 import pong.testing.ProxyPair;
@@ -45,7 +46,7 @@ class ProxyCredentialsEndToEndTest {
     }
 
     private void assertNoStreamOpened() {
-        assertEquals(0, pair.remote.dials());
+        assertEquals(0, Observed.sum(pair.remote.monitoring(), "pong_dial_duration_seconds_count"));
         assertNull(pair.local.connector().current(), "not even a tunnel was needed");
     }
 

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import pong.testing.Observed;
 import pong.config.Config;
 import pong.config.LocalConfig;
 import pong.testing.Eventually;
@@ -77,7 +78,7 @@ class WebSocketClientSurvivesHostileServersEndToEndTest {
             } catch (IOException e) {
                 // the fresh tunnel met the same server and may have died before the SOCKS reply: reply 1
             }
-            assertTrue(Eventually.holds(() -> local.connector().tunnelsOpened() >= 2), "a fresh tunnel for the next request");
+            assertTrue(Eventually.holds(() -> Observed.sum(local.monitoring(), "pong_tunnels_opened_total") >= 2), "a fresh tunnel for the next request");
             return code;
         }
     }

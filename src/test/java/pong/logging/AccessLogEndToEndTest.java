@@ -51,9 +51,9 @@ class AccessLogEndToEndTest {
             assertTrue(Eventually.holds(() -> lines(file).size() == 2), () -> "two lines in\n" + lines(file));
             // lines come in the order the streams end, which need not be the order they opened in
             List<String> lines = lines(file).stream().sorted(Comparator.comparing(l -> l.contains(" stream=1 ") ? 0 : 1)).toList();
-            assertTrue(lines.get(0).matches("\\S+Z access app=" + Pattern.quote(app) + " front=tcp target=127.0.0.1:" + echo.port()
+            assertTrue(lines.get(0).matches("\\S+Z access app=" + Pattern.quote(app) + " front=socks5 target=127.0.0.1:" + echo.port()
                     + " stream=1 up=3000 down=3000 duration=\\d+\\.\\d{3}s end=finish"), lines.get(0));
-            assertTrue(lines.get(1).matches("\\S+Z access app=\\S+ front=tcp target=127.0.0.1:" + closed
+            assertTrue(lines.get(1).matches("\\S+Z access app=\\S+ front=socks5 target=127.0.0.1:" + closed
                     + " stream=3 up=0 down=0 duration=\\d+\\.\\d{3}s end=rst5"), lines.get(1));
             assertEquals(2, lines.size());
         }

@@ -56,8 +56,8 @@ class MetricsEndpointEndToEndTest {
 
             String local = scrape(localPort);
             assertEquals(STREAMS + 1, PrometheusTools.sum(local, "pong_streams_opened_total"), local);
-            assertEquals(STREAMS, PrometheusTools.value(local, "pong_streams_ended_total{front=\"tcp\",outcome=\"finish\"}"), local);
-            assertEquals(1, PrometheusTools.value(local, "pong_streams_ended_total{front=\"tcp\",outcome=\"rst\",code=\"5\"}"), local);
+            assertEquals(STREAMS, PrometheusTools.value(local, "pong_streams_ended_total{front=\"socks5\",outcome=\"finish\"}"), local);
+            assertEquals(1, PrometheusTools.value(local, "pong_streams_ended_total{front=\"socks5\",outcome=\"rst\",code=\"5\"}"), local);
             assertEquals(up, PrometheusTools.value(local, "pong_stream_bytes_total{direction=\"up\"}"), local);
             assertEquals(up, PrometheusTools.value(local, "pong_stream_bytes_total{direction=\"down\"}"), local);
             assertEquals(1, PrometheusTools.value(local, "pong_tunnels_opened_total{transport=\"tls\"}"), local);

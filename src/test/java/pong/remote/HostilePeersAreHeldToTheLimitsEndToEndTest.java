@@ -13,6 +13,7 @@ import java.util.UUID;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import pong.testing.Observed;
 import pong.protocol.Address;
 import pong.protocol.ErrorCode;
 import pong.protocol.Frame;
@@ -86,7 +87,7 @@ class HostilePeersAreHeldToTheLimitsEndToEndTest {
             // the fourth stream of the client, on either of its tunnels, is one too many
             second.connectFrame(3, hole);
             assertEquals(ErrorCode.ERR, second.readRst(3, WAIT));
-            assertEquals(1, pair.remote.streamsRefused());
+            assertEquals(1, Observed.value(pair.remote.monitoring(), "pong_rejections_total{reason=\"stream_limit\"}"));
             for (int i = 0; i < 4; i++) {
                 byte[] msg = TestData.bytes(30 + i, 1000);
                 assertArrayEquals(msg, Socks5Client.echo(pair.socksPort(), echo.port(), msg), "the other client is served");

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import pong.testing.Observed;
 import pong.protocol.Address;
 import pong.protocol.ConnectionHeader;
 import pong.protocol.FrameType;
@@ -44,8 +45,8 @@ class TunnelAuthenticationEndToEndTest {
             t.connectFrame(1, new Address("127.0.0.1", echo.port()));
             t.send(1, FrameType.DATA, data);
             assertArrayEquals(data, t.readStreamData(1, data.length, WAIT));
-            assertEquals(1, pair.remote.tunnelsAccepted());
-            assertEquals(1, pair.remote.dials());
+            assertEquals(1, Observed.sum(pair.remote.monitoring(), "pong_tunnels_opened_total"));
+            assertEquals(1, Observed.sum(pair.remote.monitoring(), "pong_dial_duration_seconds_count"));
         }
     }
 
@@ -60,8 +61,8 @@ class TunnelAuthenticationEndToEndTest {
             }
             assertEquals(0, t.bytesUntilClosed(WAIT), "bytes remote sent before closing");
         }
-        assertEquals(0, pair.remote.tunnelsAccepted());
-        assertEquals(0, pair.remote.dials());
+        assertEquals(0, Observed.sum(pair.remote.monitoring(), "pong_tunnels_opened_total"));
+        assertEquals(0, Observed.sum(pair.remote.monitoring(), "pong_dial_duration_seconds_count"));
         assertEquals(0, echo.accepted());
     }
 }

@@ -20,8 +20,8 @@ import pong.protocol.Frame;
 import pong.protocol.FrameReader;
 import pong.protocol.FrameType;
 import pong.protocol.FrameWriter;
-import pong.transport.ClientOptions;
 import pong.protocol.Settings;
+import pong.transport.ClientOptions;
 import pong.transport.Endpoint;
 import pong.transport.Tls;
 

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import pong.testing.Observed;
 import pong.access.TrustedProxies;
 import pong.protocol.Address;
 import pong.protocol.Frame;
@@ -63,7 +64,7 @@ class WebSocketEndToEndTest {
 
     private void assertOwnTunnelStillServes() throws Exception {
         Transfers.assertEcho(pair.socksPort(), echo.port(), 100_000, 2);
-        assertEquals(1, pair.local.connector().tunnelsOpened(), "the pair's tunnel was never cut");
+        assertEquals(1, Observed.sum(pair.local.monitoring(), "pong_tunnels_opened_total"), "the pair's tunnel was never cut");
     }
 
     // ---- the upgrade
@@ -96,7 +97,7 @@ class WebSocketEndToEndTest {
             assertFalse((p.response + page).toLowerCase().contains("websocket") || (p.response + page).toLowerCase().contains("pong"),
                     "nothing hints at what listens here");
         }
-        assertEquals(0, pair.remote.tunnelsAccepted() - 1);
+        assertEquals(0, Observed.sum(pair.remote.monitoring(), "pong_tunnels_opened_total") - 1);
         assertOwnTunnelStillServes();
     }
 
@@ -179,7 +180,7 @@ class WebSocketEndToEndTest {
             System.arraycopy(data, 0, expected, data.length, data.length);
             assertArrayEquals(expected, dataOfStream(p, 1, expected.length));
         }
-        assertEquals(2, pair.remote.tunnelsAccepted());
+        assertEquals(2, Observed.sum(pair.remote.monitoring(), "pong_tunnels_opened_total"));
     }
 
     /** The data of one stream from the tunnel bytes the server sends, skipping every other frame. */
@@ -230,7 +231,7 @@ class WebSocketEndToEndTest {
         try (WsPeer p = WsPeer.tunnel(port, PATH, java.util.UUID.randomUUID())) {
             assertEquals(0, p.bytesUntilEnd(WAIT), "bytes remote sent after the upgrade");
         }
-        assertEquals(1, pair.remote.tunnelsAccepted());
+        assertEquals(1, Observed.sum(pair.remote.monitoring(), "pong_tunnels_opened_total"));
     }
 
     // ---- the client address behind proxies

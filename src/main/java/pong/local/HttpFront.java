@@ -36,10 +36,10 @@ final class HttpFront {
     private static final byte[] CONNECTED = "HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
 
-    private final TunnelConnector connector;
+    private final StreamOpener connector;
     private final ProxyUsers users;
 
-    HttpFront(TunnelConnector connector, ProxyUsers users) {
+    HttpFront(StreamOpener connector, ProxyUsers users) {
         this.connector = connector;
         this.users = users;
     }

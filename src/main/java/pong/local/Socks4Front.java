@@ -28,10 +28,10 @@ final class Socks4Front {
     /** USERID and the 4a host name are NUL-terminated; longer ones are refused rather than buffered. */
     static final int MAX_FIELD = 255;
 
-    private final TunnelConnector connector;
+    private final StreamOpener connector;
     private final ProxyUsers users;
 
-    Socks4Front(TunnelConnector connector, ProxyUsers users) {
+    Socks4Front(StreamOpener connector, ProxyUsers users) {
         this.connector = connector;
         this.users = users;
     }

@@ -42,13 +42,13 @@ final class Socks5Front {
     /** How long to wait for the remote's announcement on a fresh tunnel before treating it as a legacy peer. */
     private static final long SETTINGS_WAIT_MILLIS = 2000;
 
-    private final TunnelConnector connector;
+    private final StreamOpener connector;
     private final ProxyUsers users;
     private final UdpAssociation.Settings udp;
     private final java.time.Duration confirm;
 
     /** @param confirm with socks.confirm, how long to wait for remote's connect result; null answers at once (0 open time) */
-    Socks5Front(TunnelConnector connector, ProxyUsers users, UdpAssociation.Settings udp, java.time.Duration confirm) {
+    Socks5Front(StreamOpener connector, ProxyUsers users, UdpAssociation.Settings udp, java.time.Duration confirm) {
         this.connector = connector;
         this.users = users;
         this.udp = udp;

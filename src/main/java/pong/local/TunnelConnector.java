@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import pong.observe.Front;
 import pong.observe.StreamInfo;
@@ -26,8 +27,8 @@ import pong.tunnel.Tunnel;
 import pong.tunnel.TunnelSettings;
 
 /**
- * Local's one tunnel to remote: opened on first need, opened again when lost. Every front-end opens
- * its streams here.
+ * One tunnel slot of local: one tunnel to one remote endpoint, opened on first need, opened again when
+ * lost. A {@link TunnelPool} holds one per endpoint and tunnel ({@code tunnels=N}).
  *
  * <p>When remote cannot be reached, a reconnect thread retries with exponential backoff and jitter
  * ({@link #MIN_BACKOFF} doubling up to {@link #MAX_BACKOFF}); until it succeeds every {@link #open}
@@ -36,7 +37,7 @@ import pong.tunnel.TunnelSettings;
  * <p>Threading: any thread; connecting is serialized so that one tunnel carries all streams. At most
  * one reconnect thread runs, and only while remote is down.
  */
-public final class TunnelConnector implements AutoCloseable {
+public final class TunnelConnector implements StreamOpener, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(TunnelConnector.class.getName());
     static final Duration MIN_BACKOFF = Duration.ofMillis(100);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
@@ -50,6 +51,7 @@ public final class TunnelConnector implements AutoCloseable {
     private final ReentrantLock connectLock = new ReentrantLock();
     private volatile Tunnel current;
     private volatile boolean closed;
+    private final AtomicBoolean connecting = new AtomicBoolean();
     private volatile String downReason; // non-null while remote is unreachable and the reconnect thread runs
     private Thread reconnector; // guarded by connectLock
     private long tunnelsOpened; // guarded by connectLock
@@ -81,6 +83,7 @@ public final class TunnelConnector implements AutoCloseable {
      * @param app   the app's socket address, for the access log
      * @throws PongException at once while remote is unreachable (the reconnect thread keeps trying)
      */
+    @Override
     public Stream open(FrameType type, Address target, Front front, String app) throws IOException {
         Stream stream = openOnTunnel(type, target);
         TunnelInfo info = infos.get(stream.tunnel());
@@ -88,11 +91,6 @@ public final class TunnelConnector implements AutoCloseable {
             stream.watch(StreamWatch.opened(observer, new StreamInfo(info, stream.id(), front, target.toString(), app, System.nanoTime())));
         }
         return stream;
-    }
-
-    /** Opens a stream for a front that does not say which it is: reported as front tcp (or udp for a relay). */
-    public Stream open(FrameType type, Address target) throws IOException {
-        return open(type, target, type == FrameType.RELAY ? Front.UDP : Front.TCP, "");
     }
 
     private Stream openOnTunnel(FrameType type, Address target) throws IOException {
@@ -110,6 +108,40 @@ public final class TunnelConnector implements AutoCloseable {
     /** The tunnel in use, or null. */
     public Tunnel current() {
         return current;
+    }
+
+    /** True while this slot has a tunnel that takes new streams. */
+    public boolean isUp() {
+        Tunnel t = current;
+        return t != null && t.isUsable();
+    }
+
+    /** Streams open on this slot's tunnel now (0 without one). */
+    public int openStreams() {
+        Tunnel t = current;
+        return t == null ? 0 : t.streamCount();
+    }
+
+    public Endpoint endpoint() {
+        return remote;
+    }
+
+    /**
+     * Starts connecting in the background when this slot has no usable tunnel, is not already
+     * connecting and is not in its backoff (the reconnect thread owns that): the pool keeps every slot
+     * up without making a request wait for it.
+     */
+    public void ensureConnecting() {
+        if (closed || isUp() || downReason != null || !connecting.compareAndSet(false, true)) return;
+        Thread.ofVirtual().name("local connect " + remote).start(() -> {
+            try {
+                connect();
+            } catch (IOException e) {
+                // logged by connect; the reconnect thread now retries with backoff
+            } finally {
+                connecting.set(false);
+            }
+        });
     }
 
     /** True while remote is unreachable and requests fail fast. */

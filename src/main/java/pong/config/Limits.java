@@ -1,6 +1,7 @@
 package pong.config;
 
 import java.time.Duration;
+import pong.access.Shares;
 
 /**
  * The resource limits (docs/limits.md gives the reasons for each default). Local reads only the keys
@@ -33,6 +34,20 @@ public record Limits(int maxStreams, int maxTunnelsPerClient, int maxPendingDial
 
     static Limits forLocal(Config c) throws ConfigException {
         return common(c, DEFAULT_MAX_STREAMS, DEFAULT_MAX_TUNNELS_PER_CLIENT, DEFAULT_MAX_PENDING_DIALS);
+    }
+
+    /** The keys of what remote shares between client ids; defaults that depend on others are derived from them. */
+    static Shares sharesForRemote(Config c, Limits limits) throws ConfigException {
+        long buffer = c.bytes("remote.buffer.max", Shares.defaultBufferMax(), 1024 * 1024, Long.MAX_VALUE / 4);
+        long clientBuffer = c.bytes("client.buffer.max", buffer / 2, 64 * 1024, Long.MAX_VALUE / 4);
+        int clientStreams = c.integer("client.max.streams", Shares.DEFAULT_CLIENT_MAX_STREAMS, 1, 10_000_000);
+        int clientDials = c.integer("client.max.pending.dials", Math.max(1, limits.maxPendingDials() / 2), 1, 1_000_000);
+        Duration queue = c.duration("dial.queue.timeout", Shares.DEFAULT_DIAL_QUEUE_TIMEOUT);
+        if (queue.isNegative()) throw c.error("dial.queue.timeout", "must not be negative");
+        int relays = c.integer("tunnel.max.relays", Shares.DEFAULT_MAX_RELAYS, 0, 1_000_000);
+        Duration udpIdle = c.duration("udp.idle.timeout", Shares.DEFAULT_UDP_IDLE_TIMEOUT);
+        if (udpIdle.isZero() || udpIdle.isNegative()) throw c.error("udp.idle.timeout", "must be positive");
+        return new Shares(buffer, clientBuffer, clientStreams, clientDials, queue, relays, udpIdle);
     }
 
     private static Limits common(Config c, int streams, int tunnels, int dials) throws ConfigException {

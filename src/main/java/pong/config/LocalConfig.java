@@ -22,6 +22,7 @@ import pong.tunnel.TunnelSettings;
  * @param tunnels        tunnels=: tunnels per endpoint
  * @param socksUsers     user name to password (socks.users); empty means apps need no credentials
  * @param udpIdleTimeout how long a UDP relay stream may go without a datagram before it is closed
+ * @param udpMaxRelays   udp.max.relays: relay streams one UDP ASSOCIATE may have open at once
  */
 public record LocalConfig(
         Endpoint listen,
@@ -38,6 +39,7 @@ public record LocalConfig(
         Duration handshakeTimeout,
         Map<String, String> socksUsers,
         Duration udpIdleTimeout,
+        int udpMaxRelays,
         boolean socksConfirm,
         int maxConnections,
         Limits limits,
@@ -45,6 +47,8 @@ public record LocalConfig(
         Monitoring.Options monitoring) implements ModeConfig {
     /** RFC 1929 carries user name and password each in at most 255 bytes. */
     static final int MAX_CREDENTIAL_BYTES = 255;
+    /** A game or DNS client talks to a handful of destinations; 64 leaves the shared tunnel's other 960 streams to other apps. */
+    public static final int DEFAULT_UDP_MAX_RELAYS = 64;
 
     static LocalConfig from(Config c) throws ConfigException {
         Endpoint listen = c.endpoint("listen", "tcp");
@@ -91,12 +95,13 @@ public record LocalConfig(
         Map<String, String> users = users(c);
         Duration udpIdle = c.duration("udp.idle.timeout", Duration.ofSeconds(60));
         if (udpIdle.isZero() || udpIdle.isNegative()) throw c.error("udp.idle.timeout", "must be positive");
+        int udpRelays = c.integer("udp.max.relays", DEFAULT_UDP_MAX_RELAYS, 1, 1_000_000);
         boolean confirm = c.bool("socks.confirm", false);
         int maxConnections = c.integer("local.max.connections", Limits.DEFAULT_LOCAL_MAX_CONNECTIONS, 1, 1_000_000);
         Limits limits = Limits.forLocal(c);
         TunnelSettings tunnel = c.tunnelSettings(true).withLimits(limits.maxStreams(), limits.streamIdleTimeout())
                 .withConnectConfirm(confirm);
-        return new LocalConfig(listen, remotes, policy, tunnels, id, trust, pin, insecure, sni, httpHost, connect, handshake, users, udpIdle, confirm,
+        return new LocalConfig(listen, remotes, policy, tunnels, id, trust, pin, insecure, sni, httpHost, connect, handshake, users, udpIdle, udpRelays, confirm,
                 maxConnections, limits, tunnel, c.monitoring(false));
     }
 

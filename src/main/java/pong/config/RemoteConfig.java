@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import pong.access.DenyList;
+import pong.access.Shares;
 import pong.access.TrustedProxies;
 import pong.monitoring.Monitoring;
 import pong.transport.Endpoint;
@@ -29,6 +30,7 @@ public record RemoteConfig(
         Duration headerTimeout,
         Limits limits,
         TunnelSettings tunnel,
+        Shares shares,
         Monitoring.Options monitoring) implements ModeConfig {
 
     public static final String DEFAULT_DENY = "private,:25";
@@ -68,7 +70,8 @@ public record RemoteConfig(
         Duration header = c.duration("header.timeout", Duration.ofSeconds(10));
         Limits limits = Limits.forRemote(c);
         TunnelSettings tunnel = c.tunnelSettings(false).withLimits(limits.maxStreams(), limits.streamIdleTimeout());
+        Shares shares = Limits.sharesForRemote(c, limits);
         return new RemoteConfig(listen, trusted, cert, key, keystore, password, List.copyOf(clients), deny, dial, header, limits, tunnel,
-                c.monitoring(true));
+                shares, c.monitoring(true));
     }
 }

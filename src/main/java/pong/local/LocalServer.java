@@ -58,7 +58,7 @@ public final class LocalServer implements AutoCloseable {
         this.connector = new TunnelPool(config.pool(), e -> new TunnelConnector(e, options.get(e), config.clientId(),
                 config.connectTimeout(), config.tunnel(), monitoring.observer()));
         ProxyUsers users = new ProxyUsers(config.socksUsers());
-        this.socks5 = new Socks5Front(connector, users, new UdpAssociation.Settings(config.udpIdleTimeout(), udpDropped),
+        this.socks5 = new Socks5Front(connector, users, new UdpAssociation.Settings(config.udpIdleTimeout(), config.udpMaxRelays(), udpDropped),
                 config.socksConfirm() ? config.connectTimeout() : null);
         this.socks4 = new Socks4Front(connector, users);
         this.http = new HttpFront(connector, users);

@@ -39,8 +39,12 @@ final class UdpAssociation {
     private static final int MAX_DATAGRAM = 65535;
     private static final Duration MAX_SWEEP_TICK = Duration.ofSeconds(1);
 
-    /** @param dropped counts datagrams dropped (too large for one frame, fragmented, malformed, or no stream) */
-    record Settings(Duration idleTimeout, AtomicLong dropped) {
+    /**
+     * @param maxRelays udp.max.relays: relay streams (destinations) one association may have open at once; a datagram
+     *                  to one more destination is dropped, so one app cannot use up the shared tunnel's stream cap
+     * @param dropped   counts datagrams dropped (too large for one frame, fragmented, malformed, no stream, over the cap)
+     */
+    record Settings(Duration idleTimeout, int maxRelays, AtomicLong dropped) {
     }
 
     private final DatagramSocket udp;
@@ -150,6 +154,10 @@ final class UdpAssociation {
     private Flow flow(Address destination) {
         Flow flow = flows.get(destination);
         if (flow != null) return flow;
+        if (flows.size() >= settings.maxRelays()) {
+            drop("udp.max.relays reached: no relay stream to {0} until another one ends", destination);
+            return null;
+        }
         Stream stream;
         try {
             stream = connector.open(FrameType.RELAY, destination);

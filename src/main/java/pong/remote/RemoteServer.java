@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import javax.net.ssl.SSLContext;
+import pong.access.Shares;
 import pong.config.RemoteConfig;
 import pong.logging.RateLimitedLog;
 import pong.monitoring.Monitoring;
@@ -32,23 +33,26 @@ import pong.protocol.PongException;
 import pong.transport.Acceptor;
 import pong.transport.Conduit;
 import pong.transport.ServerOptions;
+import pong.transport.Sockets;
 import pong.transport.Tls;
 import pong.transport.Transport;
 import pong.transport.Transports;
+import pong.tunnel.BufferBudget;
 import pong.tunnel.Relay;
 import pong.tunnel.Stream;
 import pong.tunnel.Tunnel;
-import pong.transport.Sockets;
 
 /**
  * Remote's listener: accepts TCP connections, lets the listen URL's transport turn each into tunnel
  * conduits (TLS, WebSocket upgrade), checks each conduit's connection header, all within one
  * header.timeout deadline, and serves each stream the client opens by dialing its destination on the
- * stream's own virtual thread. Enforces the limits of docs/limits.md (tunnels per client, dials in
- * progress; the stream cap is the tunnel's). Threading: one accept thread, one sweeper (handshake
- * deadlines, log counts), one virtual thread per connection for the transport's handshake and the
- * connection header (a multiplexing transport may call {@link #admit} from threads of its own), then
- * the tunnel's own threads; {@link #shutdown} and {@link #close} from any thread.
+ * stream's own virtual thread. Enforces the limits of docs/limits.md that span tunnels: tunnels,
+ * streams, dial slots (through the fair {@link DialQueue}) and buffered bytes (a {@link BufferBudget}
+ * per client under the process-wide one) per client id, relays per tunnel; the stream cap is the
+ * tunnel's. Threading: one accept thread, one sweeper (handshake deadlines, log counts), one virtual
+ * thread per connection for the transport's handshake and the connection header (a multiplexing
+ * transport may call {@link #admit} from threads of its own), then the tunnel's own threads;
+ * {@link #shutdown} and {@link #close} from any thread.
  */
 public final class RemoteServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RemoteServer.class.getName());
@@ -65,7 +69,11 @@ public final class RemoteServer implements AutoCloseable {
     /** Connections in {@link #handshaking} whose deadline passed and whose close has been started. */
     private final Set<Closeable> expired = ConcurrentHashMap.newKeySet();
     private final Map<UUID, Integer> tunnelsPerClient = new HashMap<>(); // guarded by itself
-    private final AtomicInteger pendingDials = new AtomicInteger();
+    private final DialQueue dialQueue;
+    private final BufferBudget buffers;
+    private final Map<UUID, ClientShare> shares = new HashMap<>();
+    private final Map<Tunnel, AtomicInteger> relays = new ConcurrentHashMap<>();
+    private final AtomicLong streamsRefused = new AtomicLong();
     private final AtomicLong tunnelsAccepted = new AtomicLong();
     private final AtomicLong tunnelsRefused = new AtomicLong();
     private final AtomicLong dials = new AtomicLong();
@@ -85,6 +93,17 @@ public final class RemoteServer implements AutoCloseable {
         this.monitoring = new Monitoring(config.monitoring(), "remote");
         this.dialer = new Dialer(config.deny(), config.dialTimeout(), monitoring.observer());
         this.clients = config.clients().stream().map(ConnectionHeader::idBytes).toList();
+        Shares sh = config.shares();
+        this.dialQueue = new DialQueue(config.limits().maxPendingDials(), sh.clientMaxPendingDials(), sh.dialQueueTimeout());
+        this.buffers = BufferBudget.of(sh.bufferMax());
+        for (UUID id : config.clients()) shares.put(id, new ClientShare(buffers.child(sh.clientBufferMax()), new AtomicInteger()));
+    }
+
+    /**
+     * What one client id holds of what remote shares: its part of remote.buffer.max, drawn on by all
+     * its tunnels, and its open streams (relays included) over all its tunnels.
+     */
+    private record ClientShare(BufferBudget buffers, AtomicInteger streams) {
     }
 
     public RemoteServer start() throws IOException, GeneralSecurityException {
@@ -152,7 +171,7 @@ public final class RemoteServer implements AutoCloseable {
         return tunnelsRefused.get();
     }
 
-    /** Streams reset with rst 1 because remote.max.pending.dials dials were already in progress. */
+    /** Streams reset with rst 1 because no dial slot (remote.max.pending.dials) came within dial.queue.timeout. */
     public long dialsRefused() {
         return dialsRefused.get();
     }
@@ -160,6 +179,21 @@ public final class RemoteServer implements AutoCloseable {
     /** The accept loop, for its counts of failures and of connections shed at the fd limit. */
     public Acceptor acceptor() {
         return acceptor;
+    }
+
+    /** Streams waiting for a dial slot now. */
+    public int dialsWaiting() {
+        return dialQueue.waiting();
+    }
+
+    /** Streams reset with rst 1 because their client was at client.max.streams or their tunnel at tunnel.max.relays. */
+    public long streamsRefused() {
+        return streamsRefused.get();
+    }
+
+    /** Bytes all tunnels buffer now, counted against remote.buffer.max. */
+    public long bufferedBytes() {
+        return buffers.used();
     }
 
     /** Connections accepted whose connection header has not been checked yet. */
@@ -272,7 +306,8 @@ public final class RemoteServer implements AutoCloseable {
             }
             Tunnel tunnel;
             try {
-                tunnel = new Tunnel(conduit, Tunnel.Side.REMOTE, config.tunnel(), null, this::serve);
+                tunnel = new Tunnel(conduit, Tunnel.Side.REMOTE, config.tunnel().withBudget(shares.get(client).buffers()), null,
+                        (stream, type, target) -> serve(client, stream, type, target));
             } catch (IOException | RuntimeException e) {
                 releaseTunnel(client);
                 throw e;
@@ -351,16 +386,12 @@ public final class RemoteServer implements AutoCloseable {
         return found;
     }
 
-    /** Called on the tunnel's reader thread: the dial and relay go to the stream's own virtual thread. */
-    private void serve(Stream stream, FrameType type, Address target) {
-        if (type == FrameType.RELAY) {
-            Thread.ofVirtual().name("remote " + stream + " udp " + target).start(() -> {
-                dials.incrementAndGet();
-                UdpRelay.run(stream, target, dialer, udpDropped);
-            });
-            return;
-        }
-        if (type != FrameType.CONNECT) {
+    /**
+     * Called on the tunnel's reader thread: checks the client's and the tunnel's caps, then the dial
+     * (after a turn in the fair dial queue) and the relay go to the stream's own virtual thread.
+     */
+    private void serve(UUID client, Stream stream, FrameType type, Address target) {
+        if (type != FrameType.CONNECT && type != FrameType.RELAY) {
             stream.reset(ErrorCode.ERR_COMMAND_UNKNOWN, type + " is not supported");
             return;
         }
@@ -368,35 +399,99 @@ public final class RemoteServer implements AutoCloseable {
             stream.reset(ErrorCode.ERR, "remote is shutting down");
             return;
         }
-        // Over the cap the stream fails at once (rst 1) rather than waiting: a waiting stream would hold
-        // its thread and buffers while the client cannot tell it from a slow destination.
-        if (pendingDials.incrementAndGet() > config.limits().maxPendingDials()) {
-            pendingDials.decrementAndGet();
-            dialsRefused.incrementAndGet();
-            overload.record(String.valueOf(stream.tunnel()), "remote.max.pending.dials=" + config.limits().maxPendingDials()
-                    + " reached, new streams get rst " + ErrorCode.ERR.code);
-            stream.reset(ErrorCode.ERR, "too many dials in progress");
+        boolean relay = type == FrameType.RELAY;
+        Tunnel tunnel = stream.tunnel();
+        if (relay && relays.computeIfAbsent(tunnel, t -> new AtomicInteger()).incrementAndGet() > config.shares().maxRelays()) {
+            releaseRelay(tunnel);
+            refuse(stream, "tunnel.max.relays=" + config.shares().maxRelays());
             return;
         }
-        Thread.ofVirtual().name("remote " + stream + " " + target).start(() -> {
-            dials.incrementAndGet();
-            Socket dst;
+        ClientShare share = shares.get(client);
+        if (share.streams().incrementAndGet() > config.shares().clientMaxStreams()) {
+            share.streams().decrementAndGet();
+            if (relay) releaseRelay(tunnel);
+            refuse(stream, "client.max.streams=" + config.shares().clientMaxStreams());
+            return;
+        }
+        Thread.ofVirtual().name("remote " + stream + (relay ? " udp " : " ") + target).start(() -> {
             try {
-                dst = dialer.dial(target);
-            } catch (PongException e) {
-                LOG.log(Level.DEBUG, "{0} {1}: {2}", stream.tunnel(), stream, e.getMessage());
-                stream.reset(e.code(), e.getMessage());
-                return;
+                if (relay) relay(client, stream, target);
+                else connect(client, stream, target);
             } finally {
-                pendingDials.decrementAndGet();
-            }
-            try {
-                stream.confirmConnected();
-                Relay.run(stream, dst, dst.getInputStream());
-            } catch (IOException e) {
-                stream.reset(ErrorCode.ERR, e.getMessage());
-                Sockets.abort(dst); // the destination must not take this for the client's clean end
+                share.streams().decrementAndGet();
+                if (relay) releaseRelay(tunnel);
             }
         });
+    }
+
+    private void refuse(Stream stream, String cap) {
+        streamsRefused.incrementAndGet();
+        overload.record(String.valueOf(stream.tunnel()), cap + " reached, new streams get rst " + ErrorCode.ERR.code);
+        stream.reset(ErrorCode.ERR, "too many streams: " + cap);
+    }
+
+    private void releaseRelay(Tunnel tunnel) {
+        relays.computeIfPresent(tunnel, (t, n) -> n.decrementAndGet() <= 0 ? null : n);
+    }
+
+    private void connect(UUID client, Stream stream, Address target) {
+        if (!awaitDialSlot(client, stream)) return;
+        dials.incrementAndGet();
+        Socket dst;
+        try {
+            dst = dialer.dial(target);
+        } catch (PongException e) {
+            LOG.log(Level.DEBUG, "{0} {1}: {2}", stream.tunnel(), stream, e.getMessage());
+            stream.reset(e.code(), e.getMessage());
+            return;
+        } finally {
+            dialQueue.release(client);
+        }
+        try {
+            stream.confirmConnected();
+            Relay.run(stream, dst, dst.getInputStream());
+        } catch (IOException e) {
+            stream.reset(ErrorCode.ERR, e.getMessage());
+            Sockets.abort(dst); // the destination must not take this for the client's clean end
+        }
+    }
+
+    /** A relay's resolution and socket count as a dial: they take a slot like a TCP dial. */
+    private void relay(UUID client, Stream stream, Address target) {
+        if (!awaitDialSlot(client, stream)) return;
+        dials.incrementAndGet();
+        UdpRelay relay;
+        try {
+            relay = UdpRelay.open(stream, target, dialer, udpDropped, config.shares().udpIdleTimeout());
+        } finally {
+            dialQueue.release(client);
+        }
+        if (relay != null) relay.relay();
+    }
+
+    /**
+     * Waits for a dial slot in the fair queue; false (the stream reset with rst 1, or already ended)
+     * when none came within dial.queue.timeout.
+     */
+    private boolean awaitDialSlot(UUID client, Stream stream) {
+        try {
+            if (!dialQueue.acquire(client)) {
+                dialsRefused.incrementAndGet();
+                overload.record(String.valueOf(stream.tunnel()), "no dial slot within dial.queue.timeout="
+                        + config.shares().dialQueueTimeout().toMillis() + " ms (remote.max.pending.dials="
+                        + config.limits().maxPendingDials() + "), streams get rst " + ErrorCode.ERR.code);
+                stream.reset(ErrorCode.ERR, "no dial slot within dial.queue.timeout");
+                return false;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stream.reset(ErrorCode.ERR, "interrupted while waiting for a dial slot");
+            return false;
+        }
+        if (stream.state().isDone()) { // reset by the peer while it waited
+            dialQueue.release(client);
+            return false;
+        }
+        return true;
     }
 }

@@ -47,6 +47,15 @@ public interface Conduit extends Closeable {
     /** The URL scheme of the transport that made this conduit. */
     String scheme();
 
+    /**
+     * True when {@link #output()} already gathers writes until flush (like {@link TlsConduit}, which
+     * fills whole TLS records), so the tunnel writes frames to it directly instead of through a buffer
+     * of its own.
+     */
+    default boolean outputBuffered() {
+        return false;
+    }
+
     /** The TLS protocol and cipher suite under this conduit ("TLSv1.3 TLS_AES_128_GCM_SHA256"), or null when plain. */
     default String security() {
         return null;

@@ -54,13 +54,20 @@ public final class Tls {
     public static SSLSocket serverSide(Socket raw, SSLContext context) throws IOException {
         SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(raw, null, true);
         s.setUseClientMode(false);
-        SSLParameters p = s.getSSLParameters();
-        p.setProtocols(PROTOCOLS);
-        p.setCipherSuites(cipherSuites(p.getCipherSuites()));
-        p.setUseCipherSuitesOrder(true);
-        s.setSSLParameters(p);
+        s.setSSLParameters(serverParameters(s.getSSLParameters()));
         s.startHandshake();
         return s;
+    }
+
+    /**
+     * Remote's TLS on an accepted connection as a {@link TlsChannel} (many records per system call); the
+     * handshake runs here as in {@link #serverSide}.
+     */
+    public static TlsChannel serverChannel(Socket raw, SSLContext context) throws IOException {
+        SSLEngine engine = context.createSSLEngine();
+        engine.setUseClientMode(false);
+        engine.setSSLParameters(serverParameters(engine.getSSLParameters()));
+        return TlsChannel.handshake(raw, engine);
     }
 
     /**
@@ -70,16 +77,39 @@ public final class Tls {
     public static SSLSocket clientSide(Socket raw, ClientOptions options, String host, int port, Duration timeout) throws IOException {
         String peerName = options.sni() != null ? options.sni() : host;
         SSLSocket s = (SSLSocket) options.tls().getSocketFactory().createSocket(raw, peerName, port, true);
-        SSLParameters p = s.getSSLParameters();
-        p.setProtocols(PROTOCOLS);
-        p.setCipherSuites(cipherSuites(p.getCipherSuites()));
-        if (Address.ipLiteral(peerName) == null) p.setServerNames(List.of(new SNIHostName(peerName)));
-        if (options.verifyHostname()) p.setEndpointIdentificationAlgorithm("HTTPS");
-        s.setSSLParameters(p);
+        s.setSSLParameters(clientParameters(s.getSSLParameters(), options, peerName));
         s.setSoTimeout((int) timeout.toMillis());
         s.startHandshake();
         s.setSoTimeout(0);
         return s;
+    }
+
+    /** Local's TLS as a {@link TlsChannel}, with the same choices and checks as {@link #clientSide}. */
+    public static TlsChannel clientChannel(Socket raw, ClientOptions options, String host, int port, Duration timeout) throws IOException {
+        String peerName = options.sni() != null ? options.sni() : host;
+        SSLEngine engine = options.tls().createSSLEngine(peerName, port);
+        engine.setUseClientMode(true);
+        engine.setSSLParameters(clientParameters(engine.getSSLParameters(), options, peerName));
+        int before = raw.getSoTimeout();
+        raw.setSoTimeout((int) timeout.toMillis());
+        TlsChannel channel = TlsChannel.handshake(raw, engine);
+        raw.setSoTimeout(before);
+        return channel;
+    }
+
+    private static SSLParameters serverParameters(SSLParameters p) {
+        p.setProtocols(PROTOCOLS);
+        p.setCipherSuites(cipherSuites(p.getCipherSuites()));
+        p.setUseCipherSuitesOrder(true);
+        return p;
+    }
+
+    private static SSLParameters clientParameters(SSLParameters p, ClientOptions options, String peerName) {
+        p.setProtocols(PROTOCOLS);
+        p.setCipherSuites(cipherSuites(p.getCipherSuites()));
+        if (Address.ipLiteral(peerName) == null) p.setServerNames(List.of(new SNIHostName(peerName)));
+        if (options.verifyHostname()) p.setEndpointIdentificationAlgorithm("HTTPS");
+        return p;
     }
 
     /** Remote's context from a PEM certificate chain and a PKCS#8 PEM key. */

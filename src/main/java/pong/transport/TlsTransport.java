@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
 
-/** {@code tls://}: the tunnel bytes in TLS (1.3 first) on a TCP connection. */
+/** {@code tls://}: the tunnel bytes in TLS (1.3 first) on a TCP connection, on one SSLEngine ({@link TlsChannel}). */
 final class TlsTransport implements Transport {
     @Override public String scheme() { return "tls"; }
     @Override public int defaultPort() { return -1; }
@@ -15,7 +15,7 @@ final class TlsTransport implements Transport {
     public Conduit connect(Endpoint to, ClientOptions options, Duration timeout) throws IOException {
         Socket raw = Transports.dial(to, timeout);
         try {
-            return new SocketConduit(Tls.clientSide(raw, options, to.host(), to.port(), timeout), scheme());
+            return new TlsConduit(Tls.clientChannel(raw, options, to.host(), to.port(), timeout), scheme());
         } catch (IOException | RuntimeException e) {
             raw.close();
             throw e;
@@ -27,9 +27,9 @@ final class TlsTransport implements Transport {
         if (options.tls() == null) throw new IllegalArgumentException(scheme() + ":// needs a TLS certificate");
         return (accepted, sink) -> {
             Transports.prepareAccepted(accepted, options.handshakeTimeout());
-            Socket tls = Tls.serverSide(accepted, options.tls());
+            TlsChannel tls = Tls.serverChannel(accepted, options.tls());
             accepted.setSoTimeout(0); // from here the caller's deadline bounds the connection header
-            sink.accept(new SocketConduit(tls, scheme()));
+            sink.accept(new TlsConduit(tls, scheme()));
         };
     }
 }

@@ -24,6 +24,14 @@ import java.util.concurrent.locks.ReentrantLock;
  *     {@link TunnelSettings#maxWindow()}); all growth together takes at most a quarter of the budget.
  * <li>More credit is granted when half the window is free. A stream that cannot get credit because
  *     the budget is spent waits in a queue and is served first when budget comes back.
+ * <li>A peer that has our announcement must stay within its credit. The one exception is the
+ *     allowance for data sent before the sender saw our announcement: up to
+ *     {@link TunnelSettings#streamBuffer()} bytes per stream past the credit are accepted as owed
+ *     (and repaid by the next grants), if the budget has room for them. Past that the stream is
+ *     refused ({@link #received} returns false) and the caller resets it.
+ * <li>Everything counted against tunnel.buffer.max is also reserved in the shared {@link BufferBudget}
+ *     (the client's share of remote.buffer.max), so many tunnels together stay bounded too; when the
+ *     shared budget is what ran short, the tunnel is told when space comes back ({@link #onBudgetSpace}).
  * </ul>
  *
  * <p>Threading: any thread; one lock. Callers send the returned grants after the call, outside any lock.
@@ -61,6 +69,18 @@ final class FlowControl {
         }
     }
 
+    /** Why arriving bytes were refused. */
+    enum Refusal {
+        PAST_CREDIT("flow control: data past the credit granted"),
+        NO_BUDGET("flow control: no room left in the buffer budget (tunnel.buffer.max, client.buffer.max or remote.buffer.max)");
+
+        final String reason;
+
+        Refusal(String reason) {
+            this.reason = reason;
+        }
+    }
+
     /** Credit to send to the peer for a stream. */
     record Grant(Window window, int increment) {
         Stream stream() {
@@ -72,7 +92,11 @@ final class FlowControl {
     private final int initial;
     private final long maxWindow;
     private final long bufferMax;
+    private final long allowance;
+    private final BufferBudget shared;
     private final Set<Window> starved = new LinkedHashSet<>();
+    private Runnable onBudgetSpace = () -> { };
+    private boolean released;
     private int open;
     private long committed;
     private long grown;
@@ -83,6 +107,43 @@ final class FlowControl {
         this.initial = settings.window();
         this.maxWindow = settings.maxWindow();
         this.bufferMax = settings.bufferMax();
+        this.allowance = settings.streamBuffer();
+        this.shared = settings.budget() != null ? settings.budget() : BufferBudget.of(Long.MAX_VALUE);
+    }
+
+    /** What to run when the shared budget has room again after a grant was held back for lack of it. */
+    void onBudgetSpace(Runnable action) {
+        lock.lock();
+        try {
+            onBudgetSpace = action;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Streams that waited for budget get what is due now; called when the shared budget has room again. */
+    List<Grant> retryStarved() {
+        lock.lock();
+        try {
+            List<Grant> grants = new ArrayList<>();
+            serveStarved(grants);
+            return grants;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The tunnel is gone: everything it still counts goes back to the shared budget at once. */
+    void releaseAll() {
+        lock.lock();
+        try {
+            if (released) return;
+            released = true;
+            starved.clear();
+            shared.release(committed);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -112,19 +173,36 @@ final class FlowControl {
         }
     }
 
-    /** Bytes arrived for the stream. More than its credit happens only before the peer saw our announcement. */
-    void received(Window w, int n) {
+    /** Bytes arrived for the stream from a peer that did not announce flow control. */
+    Refusal received(Window w, int n) {
+        return received(w, n, false);
+    }
+
+    /**
+     * Bytes arrived for the stream. From a peer that {@code announced} flow control, more than its
+     * credit is accepted only within the allowance for data sent before it saw our announcement; and
+     * whatever was not granted explicitly must find room in the shared budget. When it is past either,
+     * nothing is booked and the reason is returned (null when accepted): the caller resets the stream.
+     */
+    Refusal received(Window w, int n, boolean announced) {
         lock.lock();
         try {
             long fromImplicit = Math.min(n, w.implicit);
-            w.implicit -= fromImplicit;
             long fromExplicit = Math.min(n - fromImplicit, w.explicit);
+            long over = n - fromImplicit - fromExplicit;
+            // Announced credit is counted when it is spent (the peer did not have to ask), the allowance too:
+            // the shared budget must have room for both, or the stream is refused.
+            // From a peer that never announced, everything is "over": only the shared budget applies.
+            if (announced && over > 0 && (w.debt + over > allowance || committed + over > bufferMax)) return Refusal.PAST_CREDIT;
+            if (!released && !shared.tryReserve(fromImplicit + over)) return Refusal.NO_BUDGET;
+            w.implicit -= fromImplicit;
             w.explicit -= fromExplicit;
-            w.debt += n - fromImplicit - fromExplicit;
+            w.debt += over;
             committed += n - fromExplicit; // granted credit turning into unread bytes is already counted
             w.buffered += n;
             buffered += n;
             if (buffered > peakBuffered) peakBuffered = buffered;
+            return null;
         } finally {
             lock.unlock();
         }
@@ -165,6 +243,7 @@ final class FlowControl {
             w.closed = true;
             open--;
             committed -= w.explicit;
+            if (!released) shared.release(w.explicit);
             w.explicit = 0;
             w.implicit = 0;
             w.debt = 0;
@@ -230,10 +309,11 @@ final class FlowControl {
         w.buffered -= n;
         buffered -= n;
         committed -= n;
+        if (!released) shared.release(n);
     }
 
     private void serveStarved(List<Grant> grants) {
-        if (starved.isEmpty() || committed >= bufferMax) return;
+        if (starved.isEmpty() || committed >= bufferMax || released) return;
         // grantFor puts a window back when the budget runs short again, so take them out first
         List<Window> waiting = new ArrayList<>(starved);
         starved.clear();
@@ -250,12 +330,18 @@ final class FlowControl {
         if (want <= 0) return 0;
         if (!force && want < w.target / 2) return 0;
         long repay = Math.min(want, w.debt); // cancels what the peer owes: no new bytes to hold
-        long g = repay + Math.min(want - repay, bufferMax - committed);
-        if (g < want) starved.add(w);
+        long fresh = Math.min(want - repay, bufferMax - committed);
+        long reserved = released ? 0 : shared.reserveForGrant(fresh);
+        long g = repay + reserved;
+        if (g < want) {
+            starved.add(w);
+            // short of the shared budget rather than our own: space may come back from another tunnel
+            if (reserved < fresh) shared.whenSpace(onBudgetSpace);
+        }
         if (g <= 0) return 0;
         w.debt -= repay;
-        w.explicit += g - repay;
-        committed += g - repay;
+        w.explicit += reserved;
+        committed += reserved;
         return (int) g;
     }
 }

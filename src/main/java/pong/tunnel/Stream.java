@@ -41,6 +41,8 @@ public final class Stream {
     private final ArrayDeque<byte[]> inbound = new ArrayDeque<>();
     private int inboundBytes;
     private long sendCredit;
+    /** Bytes sent before the peer's announcement arrived: at most the allowance it accepts past its credit. */
+    private long sentUnannounced;
     private boolean connected;
     private StreamState state = StreamState.OPEN;
     private PongException resetCause;
@@ -117,10 +119,13 @@ public final class Stream {
             while (true) {
                 if (state == StreamState.RESET) throw resetCause;
                 if (!state.canSend()) throw new IOException("stream " + id + " is closed for sending");
-                if (!tunnel.peerHasExtensions() || sendCredit >= datagram.length) break;
+                if (tunnel.peerHasExtensions() ? sendCredit >= datagram.length
+                        : tunnel.announcementWaitNanos() <= 0 || sentUnannounced + datagram.length <= tunnel.settings().streamBuffer()) break;
                 if (left <= 0) return false;
-                left = credited.awaitNanos(left);
+                long slice = Math.min(left, Math.max(1, tunnel.announcementWaitNanos()));
+                left -= slice - Math.max(0, credited.awaitNanos(slice));
             }
+            if (!tunnel.peerHasExtensions()) sentUnannounced += datagram.length;
             sendCredit -= datagram.length;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -225,17 +230,23 @@ public final class Stream {
      */
     void onData(byte[] payload) throws InterruptedException {
         if (payload.length == 0) return;
+        FlowControl.Refusal refused;
         lock.lock();
         try {
             while (state.canReceive() && inboundBytes >= tunnel.inboundLimit()) drained.await();
             if (!state.canReceive()) return;
-            inbound.add(payload);
-            inboundBytes += payload.length;
-            tunnel.flow().received(window, payload.length);
-            readable.signalAll();
+            refused = tunnel.flow().received(window, payload.length, tunnel.peerHasExtensions());
+            if (refused == null) {
+                inbound.add(payload);
+                inboundBytes += payload.length;
+                readable.signalAll();
+                return;
+            }
         } finally {
             lock.unlock();
         }
+        LOG.log(Level.DEBUG, "{0} {1}: {2} bytes refused: {3}", tunnel, this, payload.length, refused.reason);
+        reset(ErrorCode.ERR, refused.reason);
     }
 
     void onFinish() {
@@ -292,6 +303,11 @@ public final class Stream {
         }
     }
 
+    /** Wakes a writer waiting for the peer's announcement: the tunnel now knows it will not come. */
+    void announcementSettled() {
+        addCredit(0);
+    }
+
     /** More send credit from the peer (a window frame, or the initial window of its announcement). */
     void addCredit(long n) {
         lock.lock();
@@ -339,6 +355,18 @@ public final class Stream {
                 if (state == StreamState.RESET) throw resetCause;
                 if (!state.canSend()) throw new IOException("stream " + id + " is closed for sending");
                 if (!tunnel.peerHasExtensions()) {
+                    // Until the peer's announcement arrives (or it shows it has none), send no more than the
+                    // allowance it accepts past its credit (docs/extensions.md): it could not be taken back.
+                    long wait = tunnel.announcementWaitNanos();
+                    if (wait > 0) {
+                        long room = tunnel.settings().streamBuffer() - sentUnannounced;
+                        if (room <= 0) {
+                            credited.awaitNanos(wait);
+                            continue;
+                        }
+                        n = (int) Math.min(n, room);
+                        sentUnannounced += n;
+                    }
                     sendCredit -= n;
                     return n;
                 }

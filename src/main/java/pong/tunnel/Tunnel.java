@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
@@ -41,6 +42,12 @@ public final class Tunnel implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Tunnel.class.getName());
     private static final int IO_BUFFER = 64 * 1024;
     private static final int LAST_LOCAL_ID = Integer.MAX_VALUE;
+    private static final int PING_PAYLOAD = 8;
+    /**
+     * How long a stream that used up its allowance waits for the peer's announcement before the peer
+     * counts as a legacy peer that never announces (our remote announces before any other frame).
+     */
+    private static final long ANNOUNCEMENT_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
 
     /** Which half runs this end: local opens odd stream ids and accepts none, remote accepts them. */
     public enum Side { LOCAL, REMOTE }
@@ -66,6 +73,10 @@ public final class Tunnel implements AutoCloseable {
     private final AtomicLong streamsOpened = new AtomicLong();
     private final java.util.concurrent.CountDownLatch peerSettingsSeen = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean peerExtensions;
+    /** The peer's first frame was not an announcement, so it has none: a legacy peer. */
+    private volatile boolean peerLegacy;
+    private boolean firstFrameSeen; // reader thread only
+    private final long createdNanos = System.nanoTime();
     private volatile boolean peerWantsConnected;
     private volatile int peerWindow;
     private volatile long lastReceived = System.nanoTime();
@@ -92,9 +103,9 @@ public final class Tunnel implements AutoCloseable {
         this.settings = settings;
         this.acceptor = acceptor;
         this.name = side.name().toLowerCase() + " tunnel " + conduit.name();
-        BufferedOutputStream out = new BufferedOutputStream(conduit.output(), IO_BUFFER);
+        OutputStream out = conduit.outputBuffered() ? conduit.output() : new BufferedOutputStream(conduit.output(), IO_BUFFER);
         if (preamble != null) out.write(preamble);
-        this.writer = new TunnelWriter(new FrameWriter(out), observer, this::close);
+        this.writer = new TunnelWriter(new FrameWriter(out), observer, this::close, settings.budget());
         this.reader = new FrameReader(new BufferedInputStream(conduit.input(), IO_BUFFER));
         this.flow = new FlowControl(settings);
     }
@@ -102,6 +113,7 @@ public final class Tunnel implements AutoCloseable {
     /** Starts the reader and writer threads; {@code onClosed} runs once when the tunnel ends. */
     public Tunnel start(Consumer<Tunnel> onClosed) {
         this.onClosed = onClosed;
+        flow.onBudgetSpace(() -> sendGrants(flow.retryStarved()));
         if (side == Side.LOCAL && settings.extensions()) announce();
         Thread.ofVirtual().name(name + " writer").start(this::writeLoop);
         Thread.ofVirtual().name(name + " reader").start(this::readLoop);
@@ -231,6 +243,16 @@ public final class Tunnel implements AutoCloseable {
         return peerExtensions ? settings.maxWindow() + settings.streamBuffer() : settings.streamBuffer();
     }
 
+    /**
+     * Nanoseconds a stream may still wait for the peer's announcement; 0 once it arrived, once the peer
+     * showed it has none (its first frame was something else), when we do not announce, or after
+     * {@link #ANNOUNCEMENT_WAIT_NANOS} of silence.
+     */
+    long announcementWaitNanos() {
+        if (peerExtensions || peerLegacy || !settings.extensions() || closed) return 0;
+        return Math.max(0, createdNanos + ANNOUNCEMENT_WAIT_NANOS - System.nanoTime());
+    }
+
     /** Largest payload of one data frame we send; a datagram larger than this cannot travel whole. */
     public int maxDataPayload() {
         return settings.maxFramePayload();
@@ -331,7 +353,7 @@ public final class Tunnel implements AutoCloseable {
                     }
                 } else if (quiet >= interval) {
                     pingSent = now;
-                    writer.sendUrgent(new Frame(Frame.CONNECTION_STREAM, FrameType.PING, java.nio.ByteBuffer.allocate(8).putLong(now).array()));
+                    writer.sendUrgent(new Frame(Frame.CONNECTION_STREAM, FrameType.PING, java.nio.ByteBuffer.allocate(PING_PAYLOAD).putLong(now).array()));
                 } else {
                     pingSent = 0;
                 }
@@ -364,8 +386,9 @@ public final class Tunnel implements AutoCloseable {
             close(e);
         } catch (InterruptedException e) {
             close(null);
-        } catch (RuntimeException e) {
-            // a bug, not the peer: log it whole, and end the tunnel rather than leave it half dead
+        } catch (Throwable e) {
+            // A bug or an Error (OutOfMemoryError among them): end the tunnel and release what it holds
+            // rather than leave it half dead with its buffers pinned.
             LOG.log(Level.ERROR, "tunnel writer failed", e);
             close(new IOException("internal error in the writer: " + e));
         }
@@ -380,7 +403,8 @@ public final class Tunnel implements AutoCloseable {
             failure = e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // as in writeLoop: whatever ends the reader ends the tunnel, so nothing stays held
             LOG.log(Level.ERROR, "tunnel reader failed", e);
             failure = new IOException("internal error in the reader: " + e);
         }
@@ -392,6 +416,13 @@ public final class Tunnel implements AutoCloseable {
         lastReceived = System.nanoTime();
         int id = frame.streamId();
         FrameType type = frame.frameType();
+        if (!firstFrameSeen) {
+            firstFrameSeen = true;
+            if (id != Frame.CONNECTION_STREAM || type != FrameType.SET) {
+                peerLegacy = true;
+                for (Stream s : streams.values()) s.announcementSettled();
+            }
+        }
         // Until the peer announced our extension, its types mean nothing from it (rst 7 like any unknown type).
         if (type != null && type.isExtension() && !peerExtensions) type = null;
         if (id == Frame.CONNECTION_STREAM) {
@@ -424,6 +455,8 @@ public final class Tunnel implements AutoCloseable {
         if (type == FrameType.SET) {
             onSettings(frame.payload());
         } else if (type == FrameType.PING && peerExtensions) {
+            // A ping is 8 bytes (docs/extensions.md): a longer one would make us queue as long a pong.
+            if (frame.payload().length != PING_PAYLOAD) throw new ProtocolException("ping with " + frame.payload().length + " payload bytes");
             writer.sendUrgent(new Frame(Frame.CONNECTION_STREAM, FrameType.PONG, frame.payload()));
         } else if (type == FrameType.PONG && frame.payload().length == 8 && !pingsAwaited.isEmpty()) {
             CountDownLatch waiting = pingsAwaited.get(ByteBuffer.wrap(frame.payload()).getLong());
@@ -500,6 +533,7 @@ public final class Tunnel implements AutoCloseable {
         cut = List.copyOf(streams.values());
         for (Stream s : cut) s.onTunnelLost();
         streams.clear();
+        flow.releaseAll();
         if (failure instanceof ProtocolException) {
             LOG.log(Level.WARNING, "{0} closed: protocol error: {1}", this, describe(failure));
         } else if (failure != null && !(failure instanceof SocketException && cut.isEmpty())) {

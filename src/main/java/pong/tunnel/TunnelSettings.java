@@ -5,7 +5,8 @@ import java.time.Duration;
 /**
  * Tunnel tuning shared by both halves; built from the properties files (see README).
  *
- * @param streamBuffer      bytes a stream may hold from a legacy peer, unread by its app, before the tunnel's reader waits
+ * @param streamBuffer      bytes a stream may hold from a legacy peer, unread by its app, before the tunnel's reader waits;
+ *                          also the allowance a stream may be sent before its sender saw our announcement (docs/extensions.md)
  * @param maxFramePayload   largest data payload we send; pong-go's reader breaks above 57344 bytes (NOTES.md)
  * @param extensions        announce and use our extensions (flow control, ping, connect confirmation); off plays a legacy peer
  * @param window            tunnel.window: the credit each stream starts with, per direction
@@ -16,6 +17,7 @@ import java.time.Duration;
  * @param maxStreams        streams the peer may have open on this tunnel at once; an opening frame past it gets rst 1
  * @param streamIdleTimeout a relayed stream with no bytes either way for this long is reset; zero means never
  * @param connectConfirm    local: asks remote for {@code connected} frames (socks.confirm); remote ignores it
+ * @param budget            the shared budget (client's, process-wide) that tunnel.buffer.max draws from; null for none
  */
 public record TunnelSettings(
         int streamBuffer,
@@ -28,7 +30,8 @@ public record TunnelSettings(
         Duration idleTimeout,
         int maxStreams,
         Duration streamIdleTimeout,
-        boolean connectConfirm) {
+        boolean connectConfirm,
+        BufferBudget budget) {
 
     public static final int DEFAULT_WINDOW = 64 * 1024;
     public static final long DEFAULT_BUFFER_MAX = 128L * 1024 * 1024;
@@ -43,36 +46,42 @@ public record TunnelSettings(
 
     public static final TunnelSettings DEFAULTS = new TunnelSettings(256 * 1024, MAX_DATA_PAYLOAD, true,
             DEFAULT_WINDOW, DEFAULT_BUFFER_MAX, Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofMinutes(5),
-            1024, Duration.ofMinutes(10), false);
+            1024, Duration.ofMinutes(10), false, null);
 
     public TunnelSettings withExtensions(boolean on) {
         return new TunnelSettings(streamBuffer, maxFramePayload, on, window, bufferMax, pingInterval, pingTimeout, idleTimeout,
-                maxStreams, streamIdleTimeout, connectConfirm);
+                maxStreams, streamIdleTimeout, connectConfirm, budget);
     }
 
     public TunnelSettings withFlow(int window, long bufferMax) {
         return new TunnelSettings(streamBuffer, maxFramePayload, extensions, window, bufferMax, pingInterval, pingTimeout,
-                idleTimeout, maxStreams, streamIdleTimeout, connectConfirm);
+                idleTimeout, maxStreams, streamIdleTimeout, connectConfirm, budget);
     }
 
     public TunnelSettings withPing(Duration interval, Duration timeout) {
         return new TunnelSettings(streamBuffer, maxFramePayload, extensions, window, bufferMax, interval, timeout, idleTimeout,
-                maxStreams, streamIdleTimeout, connectConfirm);
+                maxStreams, streamIdleTimeout, connectConfirm, budget);
     }
 
     public TunnelSettings withIdleTimeout(Duration idle) {
         return new TunnelSettings(streamBuffer, maxFramePayload, extensions, window, bufferMax, pingInterval, pingTimeout, idle,
-                maxStreams, streamIdleTimeout, connectConfirm);
+                maxStreams, streamIdleTimeout, connectConfirm, budget);
     }
 
     public TunnelSettings withLimits(int maxStreams, Duration streamIdleTimeout) {
         return new TunnelSettings(streamBuffer, maxFramePayload, extensions, window, bufferMax, pingInterval, pingTimeout,
-                idleTimeout, maxStreams, streamIdleTimeout, connectConfirm);
+                idleTimeout, maxStreams, streamIdleTimeout, connectConfirm, budget);
     }
 
     public TunnelSettings withConnectConfirm(boolean on) {
         return new TunnelSettings(streamBuffer, maxFramePayload, extensions, window, bufferMax, pingInterval, pingTimeout,
-                idleTimeout, maxStreams, streamIdleTimeout, on);
+                idleTimeout, maxStreams, streamIdleTimeout, on, budget);
+    }
+
+    /** The same settings drawing on this shared budget (a client's share of the process-wide one). */
+    public TunnelSettings withBudget(BufferBudget shared) {
+        return new TunnelSettings(streamBuffer, maxFramePayload, extensions, window, bufferMax, pingInterval, pingTimeout,
+                idleTimeout, maxStreams, streamIdleTimeout, connectConfirm, shared);
     }
 
     /** The largest a busy stream's window may grow. */

@@ -17,9 +17,13 @@ import pong.protocol.FrameWriter;
  * the socket is free, a stream's thread writes its frame itself and flushes (write-through): an
  * interactive round trip then skips the hand-off to the writer thread, and nothing waits behind it.
  *
- * <p>Bounded: a lane holds at most {@link #LANE_LIMIT} bytes and all lanes together about
+ * <p>Bounded in bytes: a lane holds at most {@link #LANE_LIMIT} bytes and all lanes together about
  * {@link #TOTAL_LIMIT} before producers wait; an empty lane may always take one frame, so a new
- * stream is never stuck behind others.
+ * stream is never stuck behind others. Urgent frames wait past {@link #URGENT_LIMIT} bytes (frames
+ * put behind an opening frame never wait: at most one per stream, a few bytes each). Queued stream
+ * frames also count against the shared {@link BufferBudget} (the client's share of remote.buffer.max):
+ * a producer whose lane is not empty waits while the budget has no room, so a peer that stops reading
+ * on many tunnels cannot pile up more than the budget in their queues.
  *
  * <p>Threading: {@link #send}, {@link #sendUrgent}, {@link #reset} and {@link #close} from any thread;
  * {@link #run} on the tunnel's writer thread only. The socket belongs to whoever holds {@code socket}:
@@ -29,7 +33,9 @@ import pong.protocol.FrameWriter;
 final class TunnelWriter {
     static final int LANE_LIMIT = 256 * 1024;
     static final int TOTAL_LIMIT = 8 * 1024 * 1024;
-    static final int URGENT_LIMIT = 4096;
+    /** Bytes of connection-level frames (grants, pongs, rsts) queued before their producer waits. */
+    static final int URGENT_LIMIT = 64 * 1024;
+    private static final long BUDGET_RETRY_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20);
 
     /** One stream's queue of frames. Guarded by the writer's lock. */
     static final class Lane {
@@ -62,18 +68,24 @@ final class TunnelWriter {
     private final ArrayDeque<Frame> urgent = new ArrayDeque<>();
     private final ArrayDeque<Lane> ready = new ArrayDeque<>();
     private final Observer observer;
+    private final BufferBudget budget;
     private int totalBytes;
+    private int urgentBytes;
     private boolean closed;
 
-    /** @param onFailure told once when a write-through fails (the writer thread's failures end {@link #run}) */
-    TunnelWriter(FrameWriter out, Observer observer, java.util.function.Consumer<IOException> onFailure) {
+    /**
+     * @param onFailure told once when a write-through fails (the writer thread's failures end {@link #run})
+     * @param budget    the shared budget queued frames count against; null for none
+     */
+    TunnelWriter(FrameWriter out, Observer observer, java.util.function.Consumer<IOException> onFailure, BufferBudget budget) {
         this.out = out;
         this.observer = observer;
         this.onFailure = onFailure;
+        this.budget = budget != null ? budget : BufferBudget.of(Long.MAX_VALUE);
     }
 
     TunnelWriter(FrameWriter out, Observer observer) {
-        this(out, observer, e -> { });
+        this(out, observer, e -> { }, null);
     }
 
     Lane newLane() {
@@ -91,19 +103,31 @@ final class TunnelWriter {
      */
     void send(Lane lane, Frame first, Frame second) throws IOException {
         int length = first.length() + (second == null ? 0 : second.length());
+        boolean reserved = false;
         lock.lock();
         try {
-            while (!closed && !lane.closed && lane.bytes > 0
-                    && (lane.bytes + length > LANE_LIMIT || totalBytes + length > TOTAL_LIMIT)) {
-                lane.space.await();
+            while (!closed && !lane.closed && lane.bytes > 0) {
+                if (lane.bytes + length > LANE_LIMIT || totalBytes + length > TOTAL_LIMIT) {
+                    lane.space.await();
+                } else if (!budget.tryReserve(length)) {
+                    // the shared budget is freed by other tunnels too, which do not signal this lane: look again soon
+                    lane.space.awaitNanos(BUDGET_RETRY_NANOS);
+                } else {
+                    reserved = true;
+                    break;
+                }
             }
-            if (closed) throw new IOException("tunnel closed");
-            if (lane.closed) throw new IOException("stream reset");
+            if (closed || lane.closed) {
+                if (reserved) budget.release(length);
+                throw new IOException(closed ? "tunnel closed" : "stream reset");
+            }
             if (!urgent.isEmpty() || !ready.isEmpty() || !socket.tryLock()) {
+                if (!reserved) budget.force(length); // an empty lane may always take one frame (or pair)
                 enqueue(lane, first);
                 if (second != null) enqueue(lane, second);
                 return;
             }
+            if (reserved) budget.release(length); // written through: never queued
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while queueing a frame");
@@ -122,6 +146,10 @@ final class TunnelWriter {
         } catch (IOException e) {
             onFailure.accept(e);
             throw e;
+        } catch (Throwable e) {
+            // an Error mid-frame (OutOfMemoryError) leaves the connection unusable: end the tunnel too
+            onFailure.accept(new IOException("write failed: " + e, e));
+            throw e;
         } finally {
             socket.unlock();
         }
@@ -139,6 +167,7 @@ final class TunnelWriter {
         try {
             if (closed) throw new IOException("tunnel closed");
             if (lane.closed) throw new IOException("stream reset");
+            budget.force(frame.length());
             enqueue(lane, frame);
             lane.closed = true;
             lane.space.signalAll();
@@ -159,11 +188,15 @@ final class TunnelWriter {
             Frame head = lane.frames.peekFirst();
             boolean unannounced = head != null && head.frameType() != null && head.frameType().opensStream();
             totalBytes -= lane.bytes;
+            budget.release(lane.bytes);
             lane.bytes = 0;
             lane.frames.clear();
             lane.closed = true;
             lane.space.signalAll();
-            if (rst != null && !unannounced) enqueue(lane, rst);
+            if (rst != null && !unannounced) {
+                budget.force(rst.length());
+                enqueue(lane, rst);
+            }
         } finally {
             lock.unlock();
         }
@@ -184,8 +217,10 @@ final class TunnelWriter {
                 lane.frames.addFirst(head);
                 lane.bytes += frame.length();
                 totalBytes += frame.length();
+                budget.force(frame.length());
             } else {
                 urgent.add(frame);
+                urgentBytes += frame.length();
             }
             work.signal();
         } finally {
@@ -193,13 +228,14 @@ final class TunnelWriter {
         }
     }
 
-    /** Queues a connection-level frame ahead of stream data; waits only if thousands are queued. */
+    /** Queues a connection-level frame ahead of stream data; waits while {@link #URGENT_LIMIT} bytes are queued. */
     void sendUrgent(Frame frame) throws IOException {
         lock.lock();
         try {
-            while (!closed && urgent.size() >= URGENT_LIMIT) urgentSpace.await();
+            while (!closed && !urgent.isEmpty() && urgentBytes + frame.length() > URGENT_LIMIT) urgentSpace.await();
             if (closed) throw new IOException("tunnel closed");
             urgent.add(frame);
+            urgentBytes += frame.length();
             work.signal();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -213,6 +249,7 @@ final class TunnelWriter {
     void close() {
         lock.lock();
         try {
+            if (!closed) budget.release(totalBytes); // queued frames are dropped with the tunnel
             closed = true;
             work.signalAll();
             urgentSpace.signalAll();
@@ -278,6 +315,7 @@ final class TunnelWriter {
     private Frame next() {
         Frame frame = urgent.poll();
         if (frame != null) {
+            urgentBytes -= frame.length();
             urgentSpace.signal();
             return frame;
         }
@@ -289,6 +327,7 @@ final class TunnelWriter {
         frame = lane.frames.poll();
         lane.bytes -= frame.length();
         totalBytes -= frame.length();
+        budget.release(frame.length());
         if (lane.frames.isEmpty()) {
             lane.scheduled = false;
         } else {

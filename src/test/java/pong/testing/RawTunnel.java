@@ -20,6 +20,7 @@ import pong.protocol.FrameReader;
 import pong.protocol.FrameType;
 import pong.protocol.FrameWriter;
 import pong.transport.ClientOptions;
+import pong.protocol.Settings;
 import pong.transport.Endpoint;
 import pong.transport.SocketConduit;
 import pong.transport.Tls;
@@ -64,6 +65,14 @@ public final class RawTunnel implements AutoCloseable {
         RawTunnel t = connect(port, tls);
         t.sendRaw(ConnectionHeader.of(clientId).encode());
         return t;
+    }
+
+    /** Opens a TLS tunnel and exchanges announcements of our extensions (with this initial window) with remote. */
+    public static RawTunnel announced(int port, UUID clientId, int window) throws Exception {
+        RawTunnel raw = open(port, true, clientId);
+        raw.send(Frame.CONNECTION_STREAM, FrameType.SET, Settings.announce(window, false).encode());
+        raw.readUntil(Frame.CONNECTION_STREAM, FrameType.SET, CONNECT_TIMEOUT);
+        return raw;
     }
 
     public static SSLContext testClientContext() throws Exception {

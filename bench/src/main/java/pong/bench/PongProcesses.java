@@ -68,6 +68,8 @@ final class PongProcesses implements ProxyUnderTest {
         // The fanout workload holds 10,000 streams on one tunnel: above the default caps (1024), which are for everyday use.
         r.put("tunnel.max.streams", String.valueOf(FANOUT_CAPACITY));
         r.put("remote.max.pending.dials", String.valueOf(FANOUT_CAPACITY));
+        r.put("client.max.streams", String.valueOf(FANOUT_CAPACITY));
+        r.put("client.max.pending.dials", String.valueOf(FANOUT_CAPACITY));
         Map<String, String> l = new LinkedHashMap<>();
         l.put("mode", "local");
         l.put("listen", "127.0.0.1:" + socksPort);

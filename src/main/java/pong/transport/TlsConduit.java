@@ -1,0 +1,67 @@
+package pong.transport;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+
+/**
+ * A conduit that is a whole TLS connection on one {@link TlsChannel}: many records per system call, and
+ * an output that buffers until flush, so the tunnel writes its frames straight into it. Threading as
+ * {@link Conduit}.
+ */
+final class TlsConduit implements Conduit {
+    private final TlsChannel channel;
+    private final String scheme;
+    private final InetSocketAddress peer;
+
+    TlsConduit(TlsChannel channel, String scheme) {
+        this.channel = channel;
+        this.scheme = scheme;
+        this.peer = (InetSocketAddress) channel.socket().getRemoteSocketAddress();
+    }
+
+    @Override
+    public InputStream input() {
+        return channel.input();
+    }
+
+    @Override
+    public OutputStream output() {
+        return channel.output();
+    }
+
+    @Override
+    public boolean outputBuffered() {
+        return true;
+    }
+
+    @Override
+    public void close() {
+        channel.close();
+    }
+
+    @Override
+    public void abort() {
+        channel.abort();
+    }
+
+    @Override
+    public InetSocketAddress peer() {
+        return peer;
+    }
+
+    @Override
+    public String scheme() {
+        return scheme;
+    }
+
+    @Override
+    public String security() {
+        return channel.engine().getSession().getProtocol() + " " + channel.engine().getSession().getCipherSuite();
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+}

@@ -3,12 +3,14 @@ package pong.local;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 import pong.observe.Front;
 import pong.observe.StreamInfo;
 import pong.observe.StreamWatch;
@@ -58,6 +60,10 @@ public final class TunnelConnector implements StreamOpener, AutoCloseable {
     private final TunnelObserver observer;
     /** What observers know of each open tunnel (one, or two while one ends and the next starts). */
     private final Map<Tunnel, TunnelInfo> infos = new ConcurrentHashMap<>();
+    /** Takes the streams a drained tunnel of this slot handed back (set by the pool); by default they are reset. */
+    private volatile BiConsumer<Tunnel, List<Stream>> onDrained = (t, moved) -> {
+        for (Stream s : moved) s.reset(ErrorCode.ERR, "remote drained the tunnel before accepting the stream");
+    };
 
     public TunnelConnector(Endpoint remote, ClientOptions options, UUID clientId, Duration connectTimeout, TunnelSettings settings) {
         this(remote, options, clientId, connectTimeout, settings, TunnelObserver.NONE);
@@ -144,6 +150,17 @@ public final class TunnelConnector implements StreamOpener, AutoCloseable {
         });
     }
 
+    /** What to do with the streams a drained tunnel hands back (runs on a thread of its own). */
+    void onDrained(BiConsumer<Tunnel, List<Stream>> action) {
+        this.onDrained = action;
+    }
+
+    /** A tunnel of this slot that takes new streams: the current one, or a new one to the same endpoint. */
+    Tunnel usableTunnel() throws IOException {
+        Tunnel t = current;
+        return t != null && t.isUsable() ? t : connect();
+    }
+
     /** True while remote is unreachable and requests fail fast. */
     public boolean isDown() {
         return downReason != null;
@@ -197,6 +214,7 @@ public final class TunnelConnector implements StreamOpener, AutoCloseable {
         current = t;
         tunnelsOpened++;
         observer.tunnelOpened(info);
+        t.onDrained(moved -> onDrained.accept(t, moved));
         t.start(this::lost);
         LOG.log(Level.INFO, "tunnel to {0} open", remote);
         return t;
@@ -247,6 +265,8 @@ public final class TunnelConnector implements StreamOpener, AutoCloseable {
         } finally {
             connectLock.unlock();
         }
+        // every tunnel, a draining one too: remote hears that this client left
+        for (Tunnel t : List.copyOf(infos.keySet())) t.closeGracefully("local is shutting down");
         Tunnel t = current;
         if (t != null) t.close();
     }

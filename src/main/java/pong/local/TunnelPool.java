@@ -1,6 +1,7 @@
 package pong.local;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,6 +55,10 @@ public final class TunnelPool implements StreamOpener, AutoCloseable {
         }
     }
 
+    private static final System.Logger LOG = System.getLogger(TunnelPool.class.getName());
+    /** Tunnels tried for one replayed stream (each may start draining or die just as it is picked). */
+    private static final int ADOPT_ATTEMPTS = 3;
+
     private final Options options;
     /** Slots grouped by endpoint, in the configured order. */
     private final List<List<TunnelConnector>> byEndpoint = new ArrayList<>();
@@ -70,6 +75,39 @@ public final class TunnelPool implements StreamOpener, AutoCloseable {
             byEndpoint.add(List.copyOf(group));
             slots.addAll(group);
         }
+        for (TunnelConnector c : slots) c.onDrained((from, moved) -> replay(c, from, moved));
+    }
+
+    /**
+     * A remote drained one of our tunnels: the streams it never accepted are opened again, with what
+     * they sent, on another healthy tunnel (by the policy), else on a new tunnel of the same slot
+     * (behind a balancer, most likely another server). A stream that cannot move is reset.
+     */
+    private void replay(TunnelConnector slot, Tunnel from, List<Stream> moved) {
+        slot.ensureConnecting();
+        int replayed = 0;
+        for (Stream s : moved) {
+            if (adoptElsewhere(slot, from, s)) {
+                replayed++;
+            } else {
+                s.reset(ErrorCode.ERR, "remote drained the tunnel before accepting the stream, and it could not be replayed");
+            }
+        }
+        LOG.log(Level.INFO, "{0}: {1} of {2} streams replayed on other tunnels", from, replayed, moved.size());
+    }
+
+    private boolean adoptElsewhere(TunnelConnector slot, Tunnel from, Stream s) {
+        for (int attempt = 0; attempt < ADOPT_ATTEMPTS && s.canMove(); attempt++) {
+            TunnelConnector c = pick(from);
+            Tunnel t = c == null ? null : c.current();
+            try {
+                if (t == null || !t.isUsable()) t = slot.usableTunnel();
+                if (t.adopt(s)) return true;
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, "replaying {0} from {1}: {2}", s, from, e.getMessage());
+            }
+        }
+        return false;
     }
 
     @Override

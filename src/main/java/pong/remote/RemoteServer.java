@@ -231,15 +231,29 @@ public final class RemoteServer implements AutoCloseable {
     }
 
     /**
-     * Graceful stop (SIGTERM/SIGINT): stops accepting connections and new streams at once, lets the
-     * open streams finish for up to {@code grace}, then resets the rest by closing their tunnels.
+     * Graceful stop (SIGTERM/SIGINT): stops accepting connections at once and drains every tunnel (a
+     * peer that understands it learns the highest stream id accepted, and opens the rest elsewhere;
+     * others get rst 1 for new streams), lets the accepted streams finish for up to {@code grace}, then
+     * resets the rest with rst 1 and closes the tunnels.
      *
      * @return the number of streams that were cut
      */
     public int shutdown(Duration grace) {
-        draining = true;
         acceptor.close();
+        // drain first: a stream accepted before its tunnel's drain frame must be served, not refused
+        for (Tunnel t : tunnels) t.drain();
+        draining = true;
         int cut = pong.GracePeriod.await(LOG, "remote", "streams", this::activeStreams, grace);
+        List<Thread> closing = new java.util.ArrayList<>();
+        for (Tunnel t : tunnels) closing.add(Thread.ofVirtual().start(() -> t.closeGracefully("remote is shutting down")));
+        for (Thread th : closing) {
+            try {
+                th.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         close();
         return cut;
     }
@@ -320,6 +334,7 @@ public final class RemoteServer implements AutoCloseable {
                 releaseTunnel(client);
             });
             if (closed) tunnel.close();
+            else if (draining) tunnel.drain(); // arrived while stopping: its streams go elsewhere
             LOG.log(Level.INFO, "tunnel from {0} for client {1}", conduit.name(), client);
         } catch (IOException e) {
             boolean late = System.nanoTime() - deadline >= 0;
@@ -395,7 +410,8 @@ public final class RemoteServer implements AutoCloseable {
             stream.reset(ErrorCode.ERR_COMMAND_UNKNOWN, type + " is not supported");
             return;
         }
-        if (draining) {
+        // A draining tunnel accepted this stream before its drain frame: it is served like any other.
+        if (draining && !stream.tunnel().isDraining()) {
             stream.reset(ErrorCode.ERR, "remote is shutting down");
             return;
         }

@@ -21,18 +21,37 @@ import pong.protocol.PongException;
  * here, under this stream's lock. With flow control on, {@link #write} never has more unacknowledged
  * bytes in flight than the peer granted.
  *
+ * <p>Replay (local): until remote shows it accepted the stream (any frame from it on the stream, or a
+ * drain frame naming an id at or above ours), the stream keeps what it sent, up to the first window. A
+ * drain frame from remote can then move it to another tunnel ({@link Tunnel#adopt}): it gets a new id
+ * there, and its opening frame, kept data and finish are sent again. Tunnel, id, lane and window change
+ * only under this stream's lock; a write that raced with the move and went to the old lane is not lost
+ * (its bytes were kept and replayed).
+ *
  * <p>Threading: {@link #write}, {@link #finish} and {@link #take} are called by the stream's own
  * threads (the relay); the {@code on*} methods by the tunnel's reader thread; {@link #reset} from anywhere.
+ * Lock order: the tunnel's open lock, then this stream's lock, then the flow control's lock.
  */
 public final class Stream {
     private static final System.Logger LOG = System.getLogger(Stream.class.getName());
 
     private static final long DATAGRAM_CREDIT_WAIT_MILLIS = 1000;
 
-    private final Tunnel tunnel;
-    private final int id;
-    final TunnelWriter.Lane lane;
-    final FlowControl.Window window;
+    private volatile Tunnel tunnel;
+    private volatile int id;
+    volatile TunnelWriter.Lane lane;
+    volatile FlowControl.Window window;
+
+    /** What opened the stream, kept while it may be replayed; null for streams the peer opened. */
+    private FrameType openType;
+    private pong.protocol.Address openTarget;
+    /** Data sent and not yet known accepted by the peer; null once accepted or past the first window. */
+    private java.util.List<byte[]> kept;
+    private int keptBytes;
+    /** Set once the peer is known to have accepted the stream (read without the lock as a fast path). */
+    private volatile boolean accepted;
+    /** Between a drain that handed the stream back and its adoption by another tunnel: senders wait. */
+    private boolean moving;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition readable = lock.newCondition();
@@ -98,10 +117,139 @@ public final class Stream {
         int max = tunnel.maxDataPayload();
         int off = 0;
         while (off < data.length) {
-            int n = acquireCredit(Math.min(max, data.length - off));
-            byte[] chunk = off == 0 && n == data.length ? data : Arrays.copyOfRange(data, off, off + n);
-            tunnel.writer().send(lane, new Frame(id, FrameType.DATA, chunk));
-            off += n;
+            byte[] chunk;
+            TunnelWriter.Lane l;
+            Tunnel t;
+            int sid;
+            lock.lock();
+            try {
+                int n = acquireCredit(Math.min(max, data.length - off));
+                chunk = off == 0 && n == data.length ? data : Arrays.copyOfRange(data, off, off + n);
+                keep(chunk);
+                l = lane;
+                t = tunnel;
+                sid = id;
+            } finally {
+                lock.unlock();
+            }
+            try {
+                t.writer().send(l, new Frame(sid, FrameType.DATA, chunk));
+            } catch (IOException e) {
+                if (!movedFrom(l)) throw e;
+            }
+            off += chunk.length;
+        }
+    }
+
+    /** Local: keeps what opened the stream, so that a drain can replay it elsewhere. */
+    void keepForReplay(FrameType type, pong.protocol.Address target) {
+        lock.lock();
+        try {
+            openType = type;
+            openTarget = target;
+            kept = new java.util.ArrayList<>();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Caller holds the lock: keeps sent bytes while they may have to be replayed, up to the first window. */
+    private void keep(byte[] chunk) {
+        if (kept == null || accepted) return;
+        if (keptBytes + chunk.length > tunnel.replayLimit()) {
+            kept = null; // too much to hold: this stream can no longer move
+            return;
+        }
+        kept.add(chunk);
+        keptBytes += chunk.length;
+    }
+
+    /** True when the stream left this lane for another tunnel (or is leaving): a send there failing loses nothing. */
+    private boolean movedFrom(TunnelWriter.Lane l) {
+        lock.lock();
+        try {
+            return moving || lane != l;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** True while a drain could still move this stream to another tunnel (not reset, not accepted, not past the first window). */
+    public boolean canMove() {
+        lock.lock();
+        try {
+            return state != StreamState.RESET && !accepted && kept != null && openType != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The peer knows this stream: what was kept for a replay is dropped. */
+    void accepted() {
+        if (accepted) return;
+        lock.lock();
+        try {
+            accepted = true;
+            kept = null;
+            keptBytes = 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A drain handed the stream back: senders wait until it is adopted elsewhere or reset. Returns its old window. */
+    FlowControl.Window detach() {
+        lock.lock();
+        try {
+            moving = true;
+            return window;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** What a new tunnel sends again for an adopted stream. */
+    record Replay(java.util.List<Frame> frames, boolean finished) {
+    }
+
+    /**
+     * Moves the stream to another tunnel under a new id (the caller, {@link Tunnel#adopt}, holds that
+     * tunnel's open lock); null when it cannot move. The send credit starts over: the new tunnel's grant
+     * comes with its announcement's window, less what is replayed.
+     */
+    Replay moveTo(Tunnel next, int newId) {
+        lock.lock();
+        try {
+            if (state == StreamState.RESET || accepted || kept == null || openType == null) return null;
+            tunnel = next;
+            id = newId;
+            lane = next.writer().newLane();
+            window = next.flow().open(this, false);
+            sendCredit = 0;
+            sentUnannounced = 0;
+            java.util.List<Frame> frames = new java.util.ArrayList<>();
+            frames.add(new Frame(newId, openType, openTarget.encode()));
+            for (byte[] chunk : kept) {
+                frames.add(new Frame(newId, FrameType.DATA, chunk));
+                sendCredit -= chunk.length;
+                if (!next.peerHasExtensions()) sentUnannounced += chunk.length;
+            }
+            boolean finished = !state.canSend();
+            if (finished) frames.add(new Frame(newId, FrameType.FINISH));
+            return new Replay(frames, finished);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The adopting tunnel has queued the replay: senders go on, on the new lane. */
+    void moved() {
+        lock.lock();
+        try {
+            moving = false;
+            credited.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -140,17 +288,29 @@ public final class Stream {
     /** Ends our direction: finish while the peer still sends, close when its direction is already done. */
     public void finish() throws IOException {
         FrameType type;
+        TunnelWriter.Lane l;
+        Tunnel t;
+        int sid;
         lock.lock();
         try {
             if (!state.canSend()) return;
             type = state == StreamState.RECEIVE_CLOSED ? FrameType.CLOSE : FrameType.FINISH;
             state = state.sendEnded();
             credited.signalAll();
+            if (moving) return; // the adopting tunnel replays the finish
+            l = lane;
+            t = tunnel;
+            sid = id;
         } finally {
             lock.unlock();
         }
-        tunnel.writer().sendLast(lane, new Frame(id, type));
-        if (type == FrameType.CLOSE) tunnel.forget(this);
+        try {
+            t.writer().sendLast(l, new Frame(sid, type));
+        } catch (IOException e) {
+            if (!movedFrom(l)) throw e;
+            return;
+        }
+        if (type == FrameType.CLOSE) t.forget(this);
     }
 
     /**
@@ -354,6 +514,10 @@ public final class Stream {
             while (true) {
                 if (state == StreamState.RESET) throw resetCause;
                 if (!state.canSend()) throw new IOException("stream " + id + " is closed for sending");
+                if (moving) {
+                    credited.await();
+                    continue;
+                }
                 if (!tunnel.peerHasExtensions()) {
                     // Until the peer's announcement arrives (or it shows it has none), send no more than the
                     // allowance it accepts past its credit (docs/extensions.md): it could not be taken back.

@@ -177,6 +177,39 @@ final class TunnelWriter {
     }
 
     /**
+     * Queues the frames a moved stream sends again on this tunnel (its opening frame, kept data, maybe
+     * its finish) without waiting: they are bounded by the first window. {@code last} closes the lane
+     * behind them, as {@link #sendLast} does.
+     */
+    void sendReplay(Lane lane, java.util.List<Frame> frames, boolean last) throws IOException {
+        lock.lock();
+        try {
+            if (closed) throw new IOException("tunnel closed");
+            for (Frame f : frames) {
+                budget.force(f.length());
+                enqueue(lane, f);
+            }
+            if (last) lane.closed = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until everything queued has been written (or the writer closed), at most {@code nanos}. */
+    void awaitIdle(long nanos) throws InterruptedException {
+        long deadline = System.nanoTime() + nanos;
+        while (System.nanoTime() - deadline < 0) {
+            lock.lock();
+            try {
+                if (closed || (urgent.isEmpty() && ready.isEmpty() && !socket.isLocked())) return;
+            } finally {
+                lock.unlock();
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    /**
      * Aborts a stream's lane: drops what it still has queued and queues the rst instead. When even the
      * opening frame has not gone out yet, the peer never heard of the stream and nothing is sent.
      * A null rst only drops what is queued (the peer already ended the stream).

@@ -615,7 +615,7 @@ public final class Tunnel implements AutoCloseable {
             writer.reset(s.lane, null);
             flow.closed(w, false);
         }
-        LOG.log(Level.INFO, "{0}: remote drains the tunnel at stream {1}; {2} streams to replay elsewhere", this, last, moved.size());
+        LOG.log(Level.INFO, "{0}: remote drains the tunnel at stream {1}; {2} streams to replay elsewhere", this, Long.toString(last), moved.size());
         Consumer<List<Stream>> action = onDrained;
         if (!moved.isEmpty()) Thread.ofVirtual().name(name + " replay").start(() -> action.accept(moved));
         // the remote will close it once the accepted streams are done; nothing more to do here

@@ -105,25 +105,51 @@ class TunnelPoolEndToEndTest {
                     Map.of("remote.policy", "spread", "tunnels", "2"));
             echoOnce(local, echo, "warm up");
             assertTrue(Eventually.holds(() -> local.connector().tunnelsUp() == 4), "two tunnels to each endpoint");
+            List<TunnelConnector> slots = local.connector().slots();
             List<Socket> held = new ArrayList<>();
+            Map<Socket, TunnelConnector> slotOf = new LinkedHashMap<>();
             try {
-                for (int i = 0; i < 8; i++) {
-                    Socket s = Socks5Client.connect(local.port(), "127.0.0.1", echo.port());
-                    held.add(s);
-                    s.getOutputStream().write(1);
-                    assertEquals(1, s.getInputStream().read()); // open on its tunnel before the next one picks
-                }
-                for (TunnelConnector slot : local.connector().slots()) {
+                for (int i = 0; i < 8; i++) slotOf.put(holdOne(local, echo, held), slotThatGrew(slots));
+                for (TunnelConnector slot : slots) {
                     assertEquals(2, slot.openStreams(), "8 held streams over 4 tunnels: 2 each, " + slot.endpoint());
                 }
                 assertEquals(4, a.activeStreams());
                 assertEquals(4, b.activeStreams());
+                // empty one tunnel: the next two streams both go there, where the fewest are open
+                TunnelConnector emptied = slots.get(1);
+                for (Map.Entry<Socket, TunnelConnector> e : slotOf.entrySet()) if (e.getValue() == emptied) e.getKey().close();
+                assertTrue(Eventually.holds(() -> emptied.openStreams() == 0), "the emptied tunnel's streams ended");
+                holdOne(local, echo, held);
+                holdOne(local, echo, held);
+                assertEquals(2, emptied.openStreams(), "both new streams went to the tunnel with the fewest open streams");
             } finally {
                 for (Socket s : held) s.close();
             }
         } finally {
             closeAll();
         }
+    }
+
+    /** Opens a stream through local to the echo origin and waits until it carries a byte both ways, so it is counted on its tunnel. */
+    private static Socket holdOne(LocalServer local, Origin echo, List<Socket> held) throws IOException {
+        Socket s = Socks5Client.connect(local.port(), "127.0.0.1", echo.port());
+        held.add(s);
+        s.getOutputStream().write(1);
+        assertEquals(1, s.getInputStream().read());
+        return s;
+    }
+
+    private final Map<TunnelConnector, Integer> seen = new java.util.HashMap<>();
+
+    /** The slot whose open streams grew since the last call. */
+    private TunnelConnector slotThatGrew(List<TunnelConnector> slots) {
+        TunnelConnector grew = null;
+        for (TunnelConnector c : slots) {
+            int n = c.openStreams();
+            if (n > seen.getOrDefault(c, 0)) grew = c;
+            seen.put(c, n);
+        }
+        return grew;
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import pong.observe.Front;
 import pong.protocol.Address;
 import pong.protocol.ErrorCode;
@@ -192,32 +193,30 @@ public final class TunnelPool implements StreamOpener, AutoCloseable {
 
     /** Tunnels opened by all slots since start. */
     public long tunnelsOpened() {
-        long n = 0;
-        for (TunnelConnector c : slots) n += c.tunnelsOpened();
-        return n;
+        return sum(TunnelConnector::tunnelsOpened);
     }
 
     /** Tunnels open now. */
     public int tunnelsUp() {
-        int n = 0;
-        for (TunnelConnector c : slots) if (c.current() != null) n++;
-        return n;
+        return (int) sum(c -> c.current() != null ? 1 : 0);
     }
 
     /** Streams open on all tunnels now. */
     public int openStreams() {
-        int n = 0;
-        for (TunnelConnector c : slots) n += c.openStreams();
-        return n;
+        return (int) sum(TunnelConnector::openStreams);
     }
 
     /** Bytes received from remotes and not yet taken by apps, over all tunnels. */
     public long bufferedBytes() {
-        long n = 0;
-        for (TunnelConnector c : slots) {
+        return sum(c -> {
             Tunnel t = c.current();
-            if (t != null) n += t.bufferedBytes();
-        }
+            return t == null ? 0 : t.bufferedBytes();
+        });
+    }
+
+    private long sum(ToLongFunction<TunnelConnector> each) {
+        long n = 0;
+        for (TunnelConnector c : slots) n += each.applyAsLong(c);
         return n;
     }
 

@@ -118,25 +118,17 @@ public final class Stream {
         int off = 0;
         while (off < data.length) {
             byte[] chunk;
-            TunnelWriter.Lane l;
-            Tunnel t;
-            int sid;
+            Route route;
             lock.lock();
             try {
                 int n = acquireCredit(Math.min(max, data.length - off));
                 chunk = off == 0 && n == data.length ? data : Arrays.copyOfRange(data, off, off + n);
                 keep(chunk);
-                l = lane;
-                t = tunnel;
-                sid = id;
+                route = route();
             } finally {
                 lock.unlock();
             }
-            try {
-                t.writer().send(l, new Frame(sid, FrameType.DATA, chunk));
-            } catch (IOException e) {
-                if (!movedFrom(l)) throw e;
-            }
+            sendOn(route, FrameType.DATA, chunk, false);
             off += chunk.length;
         }
     }
@@ -162,6 +154,31 @@ public final class Stream {
         }
         kept.add(chunk);
         keptBytes += chunk.length;
+    }
+
+    /** Where the stream's frames go: captured under the lock, used after it. */
+    private record Route(Tunnel tunnel, TunnelWriter.Lane lane, int id) {
+    }
+
+    /** Caller holds the lock. */
+    private Route route() {
+        return new Route(tunnel, lane, id);
+    }
+
+    /**
+     * Queues a frame where the stream was when the route was taken ({@code last}: and closes the lane
+     * behind it). False when the stream moved meanwhile: the frame's content went with the replay.
+     */
+    private boolean sendOn(Route r, FrameType type, byte[] payload, boolean last) throws IOException {
+        Frame f = payload == null ? new Frame(r.id(), type) : new Frame(r.id(), type, payload);
+        try {
+            if (last) r.tunnel().writer().sendLast(r.lane(), f);
+            else r.tunnel().writer().send(r.lane(), f);
+            return true;
+        } catch (IOException e) {
+            if (!movedFrom(r.lane())) throw e;
+            return false;
+        }
     }
 
     /** True when the stream left this lane for another tunnel (or is leaving): a send there failing loses nothing. */
@@ -288,9 +305,7 @@ public final class Stream {
     /** Ends our direction: finish while the peer still sends, close when its direction is already done. */
     public void finish() throws IOException {
         FrameType type;
-        TunnelWriter.Lane l;
-        Tunnel t;
-        int sid;
+        Route route;
         lock.lock();
         try {
             if (!state.canSend()) return;
@@ -298,19 +313,11 @@ public final class Stream {
             state = state.sendEnded();
             credited.signalAll();
             if (moving) return; // the adopting tunnel replays the finish
-            l = lane;
-            t = tunnel;
-            sid = id;
+            route = route();
         } finally {
             lock.unlock();
         }
-        try {
-            t.writer().sendLast(l, new Frame(sid, type));
-        } catch (IOException e) {
-            if (!movedFrom(l)) throw e;
-            return;
-        }
-        if (type == FrameType.CLOSE) t.forget(this);
+        if (sendOn(route, type, null, true) && type == FrameType.CLOSE) route.tunnel().forget(this);
     }
 
     /**

@@ -35,8 +35,13 @@ import pong.transport.Conduit;
  *
  * <p>Local opens streams ({@link #open}); remote accepts them through its {@link Acceptor}.
  *
- * <p>Threading: {@link #open}, {@link #close} and the queries from any thread; frame dispatch only on
- * the reader thread.
+ * <p>Drain (docs/extensions.md): remote's {@link #drain} names the last stream it accepted and refuses
+ * later ones; local, on that frame, takes no new stream here and hands the streams above the id to
+ * {@link #onDrained}, which moves them to another tunnel ({@link #adopt}).
+ *
+ * <p>Threading: {@link #open}, {@link #adopt}, {@link #drain}, {@link #close} and the queries from any
+ * thread; frame dispatch only on the reader thread. Lock order: {@code openLock}, then a stream's lock,
+ * then the flow control's lock.
  */
 public final class Tunnel implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Tunnel.class.getName());

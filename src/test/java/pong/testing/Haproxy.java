@@ -3,12 +3,9 @@ package pong.testing;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real HAProxy (Debian's package) in the foreground for tests: TCP mode in front of a list of
@@ -68,18 +65,8 @@ public final class Haproxy implements AutoCloseable {
         Process p = new ProcessBuilder(BINARY.toString(), "-db", "-f", file.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile()).start();
         Haproxy h = new Haproxy(p, port, dir);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (true) {
-            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                return h;
-            } catch (IOException e) {
-                if (!p.isAlive() || System.nanoTime() > deadline) {
-                    h.close();
-                    throw new IllegalStateException("haproxy did not start: " + h.log());
-                }
-                Thread.sleep(50);
-            }
-        }
+        Daemons.awaitListening(p, port, "haproxy", h::log);
+        return h;
     }
 
     public int port() {
@@ -92,12 +79,6 @@ public final class Haproxy implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy(); // SIGTERM to this pid
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly();
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        Daemons.stop(process);
     }
 }

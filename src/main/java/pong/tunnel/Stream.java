@@ -279,11 +279,13 @@ public final class Stream {
     public boolean writeDatagram(byte[] datagram) throws IOException {
         if (datagram.length == 0 || datagram.length > tunnel.maxDataPayload()) return false;
         long left = TimeUnit.MILLISECONDS.toNanos(DATAGRAM_CREDIT_WAIT_MILLIS);
+        Route route;
         lock.lock();
         try {
             while (true) {
                 if (state == StreamState.RESET) throw resetCause;
                 if (!state.canSend()) throw new IOException("stream " + id + " is closed for sending");
+                if (moving) return false; // on its way to another tunnel: dropped, as UDP may
                 if (tunnel.peerHasExtensions() ? sendCredit >= datagram.length
                         : tunnel.announcementWaitNanos() <= 0 || sentUnannounced + datagram.length <= tunnel.settings().streamBuffer()) break;
                 if (left <= 0) return false;
@@ -292,14 +294,14 @@ public final class Stream {
             }
             if (!tunnel.peerHasExtensions()) sentUnannounced += datagram.length;
             sendCredit -= datagram.length;
+            route = route();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for send credit");
         } finally {
             lock.unlock();
         }
-        tunnel.writer().send(lane, new Frame(id, FrameType.DATA, datagram));
-        return true;
+        return sendOn(route, FrameType.DATA, datagram, false);
     }
 
     /** Ends our direction: finish while the peer still sends, close when its direction is already done. */

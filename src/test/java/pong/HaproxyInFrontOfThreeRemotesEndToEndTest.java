@@ -35,6 +35,7 @@ import pong.testing.PrometheusTools;
 import pong.testing.ProxyPair;
 import pong.testing.Socks5Client;
 import pong.testing.TestPki;
+import pong.tunnel.Tunnel;
 
 /**
  * Three remote processes (one certificate) behind a real HAProxy (mode tcp, leastconn, TLS health
@@ -173,8 +174,8 @@ class HaproxyInFrontOfThreeRemotesEndToEndTest {
 
     /** Watches local's tunnels: when each one closed, and the most streams it carried, for the counts. */
     private static final class TunnelWatch {
-        final Map<pong.tunnel.Tunnel, Long> closedAt = new ConcurrentHashMap<>();
-        final Map<pong.tunnel.Tunnel, Integer> streams = new ConcurrentHashMap<>();
+        final Map<Tunnel, Long> closedAt = new ConcurrentHashMap<>();
+        final Map<Tunnel, Integer> streams = new ConcurrentHashMap<>();
         final Thread thread;
         volatile boolean running = true;
 
@@ -182,12 +183,12 @@ class HaproxyInFrontOfThreeRemotesEndToEndTest {
             thread = Thread.ofVirtual().start(() -> {
                 while (running) {
                     for (TunnelConnector slot : local.connector().slots()) {
-                        pong.tunnel.Tunnel t = slot.current();
+                        Tunnel t = slot.current();
                         if (t == null) continue;
                         int n = t.streamCount();
                         if (!t.isClosed()) streams.put(t, n); // the count just before it was lost
                     }
-                    for (pong.tunnel.Tunnel t : streams.keySet()) {
+                    for (Tunnel t : streams.keySet()) {
                         if (t.isClosed()) closedAt.putIfAbsent(t, System.nanoTime());
                     }
                     try {
@@ -200,7 +201,7 @@ class HaproxyInFrontOfThreeRemotesEndToEndTest {
         }
 
         /** The tunnels that closed at or after {@code since}. */
-        List<pong.tunnel.Tunnel> closedSince(long since) {
+        List<Tunnel> closedSince(long since) {
             return closedAt.entrySet().stream().filter(e -> e.getValue() - since >= 0).map(Map.Entry::getKey).toList();
         }
     }

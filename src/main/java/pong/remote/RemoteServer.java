@@ -10,6 +10,7 @@ import java.net.SocketTimeoutException;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -244,7 +245,7 @@ public final class RemoteServer implements AutoCloseable {
         for (Tunnel t : tunnels) t.drain();
         draining = true;
         int cut = pong.GracePeriod.await(LOG, "remote", "streams", this::activeStreams, grace);
-        List<Thread> closing = new java.util.ArrayList<>();
+        List<Thread> closing = new ArrayList<>();
         for (Tunnel t : tunnels) closing.add(Thread.ofVirtual().start(() -> t.closeGracefully("remote is shutting down")));
         for (Thread th : closing) {
             try {

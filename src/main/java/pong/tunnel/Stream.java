@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import pong.observe.StreamWatch;
+import pong.protocol.Address;
 import pong.protocol.ErrorCode;
 import pong.protocol.Frame;
 import pong.protocol.FrameType;
@@ -44,9 +47,9 @@ public final class Stream {
 
     /** What opened the stream, kept while it may be replayed; null for streams the peer opened. */
     private FrameType openType;
-    private pong.protocol.Address openTarget;
+    private Address openTarget;
     /** Data sent and not yet known accepted by the peer; null once accepted or past the first window. */
-    private java.util.List<byte[]> kept;
+    private List<byte[]> kept;
     private int keptBytes;
     /** Set once the peer is known to have accepted the stream (read without the lock as a fast path). */
     private volatile boolean accepted;
@@ -134,12 +137,12 @@ public final class Stream {
     }
 
     /** Local: keeps what opened the stream, so that a drain can replay it elsewhere. */
-    void keepForReplay(FrameType type, pong.protocol.Address target) {
+    void keepForReplay(FrameType type, Address target) {
         lock.lock();
         try {
             openType = type;
             openTarget = target;
-            kept = new java.util.ArrayList<>();
+            kept = new ArrayList<>();
         } finally {
             lock.unlock();
         }
@@ -226,7 +229,7 @@ public final class Stream {
     }
 
     /** What a new tunnel sends again for an adopted stream. */
-    record Replay(java.util.List<Frame> frames, boolean finished) {
+    record Replay(List<Frame> frames, boolean finished) {
     }
 
     /**
@@ -244,7 +247,7 @@ public final class Stream {
             window = next.flow().open(this, false);
             sendCredit = 0;
             sentUnannounced = 0;
-            java.util.List<Frame> frames = new java.util.ArrayList<>();
+            List<Frame> frames = new ArrayList<>();
             frames.add(new Frame(newId, openType, openTarget.encode()));
             for (byte[] chunk : kept) {
                 frames.add(new Frame(newId, FrameType.DATA, chunk));

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -601,7 +602,7 @@ public final class Tunnel implements AutoCloseable {
             LOG.log(Level.INFO, "{0}: client left ({1} streams open)", this, streams.size());
             return;
         }
-        List<Stream> moved = new java.util.ArrayList<>();
+        List<Stream> moved = new ArrayList<>();
         openLock.lock();
         try {
             draining = true;

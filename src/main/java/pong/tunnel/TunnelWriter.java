@@ -3,6 +3,7 @@ package pong.tunnel;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import pong.protocol.Frame;
@@ -181,7 +182,7 @@ final class TunnelWriter {
      * its finish) without waiting: they are bounded by the first window. {@code last} closes the lane
      * behind them, as {@link #sendLast} does.
      */
-    void sendReplay(Lane lane, java.util.List<Frame> frames, boolean last) throws IOException {
+    void sendReplay(Lane lane, List<Frame> frames, boolean last) throws IOException {
         lock.lock();
         try {
             if (closed) throw new IOException("tunnel closed");

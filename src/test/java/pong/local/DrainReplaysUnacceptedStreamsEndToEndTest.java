@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -87,7 +89,7 @@ class DrainReplaysUnacceptedStreamsEndToEndTest {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws IOException {
             server.close();
             Socket s = socket;
             if (s != null) s.close();
@@ -106,7 +108,7 @@ class DrainReplaysUnacceptedStreamsEndToEndTest {
     @Test
     void aStreamTheRemoteDrainedBeforeAcceptingItIsReplayedWithItsBytesOnAnotherTunnel() throws Exception {
         Path dir = Files.createTempDirectory("pong-drain");
-        String clientId = java.util.UUID.randomUUID().toString();
+        String clientId = UUID.randomUUID().toString();
         Map<String, String> r = new LinkedHashMap<>();
         r.put("mode", "remote");
         r.put("clients", clientId);

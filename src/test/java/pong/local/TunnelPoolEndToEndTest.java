@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,7 @@ import pong.testing.PongJar;
 import pong.testing.ProxyPair;
 import pong.testing.Socks5Client;
 import pong.testing.TestPki;
+import pong.tunnel.Tunnel;
 
 /** remote= with several endpoints and tunnels=N: failover, spread, and a frozen tunnel, over real sockets. */
 class TunnelPoolEndToEndTest {
@@ -139,7 +141,7 @@ class TunnelPoolEndToEndTest {
         return s;
     }
 
-    private final Map<TunnelConnector, Integer> seen = new java.util.HashMap<>();
+    private final Map<TunnelConnector, Integer> seen = new HashMap<>();
 
     /** The slot whose open streams grew since the last call. */
     private TunnelConnector slotThatGrew(List<TunnelConnector> slots) {
@@ -165,7 +167,7 @@ class TunnelPoolEndToEndTest {
             assertTrue(Eventually.holds(() -> local.connector().tunnelsUp() == 2), "both tunnels up");
             TunnelConnector frozenSlot = local.connector().slots().get(0);
             long openedBefore = frozenSlot.tunnelsOpened();
-            pong.tunnel.Tunnel frozen = frozenSlot.current();
+            Tunnel frozen = frozenSlot.current();
             toA.freezeExisting();
             assertTrue(Eventually.holds(frozen::isClosed), "the frozen tunnel failed its ping and was closed");
             for (int i = 0; i < 20; i++) echoOnce(local, echo, "after the freeze " + i);

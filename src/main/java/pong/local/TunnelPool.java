@@ -27,6 +27,9 @@ import pong.tunnel.Tunnel;
  * waits for a tunnel that is still connecting while another one is up. Only when none is up does a
  * request connect itself, trying the slots in order, and it fails at once when every slot is backing off.
  *
+ * <p>When a remote drains a tunnel (docs/extensions.md), the streams it had not accepted are replayed on
+ * another healthy tunnel, else on a new tunnel of the same slot; the fronts never notice.
+ *
  * <p>Threading: any thread; the pool holds no lock of its own (each slot serializes its connecting).
  */
 public final class TunnelPool implements StreamOpener, AutoCloseable {

@@ -27,6 +27,7 @@ import javax.net.ssl.SSLSocketFactory;
 import pong.config.Config;
 import pong.config.ConfigException;
 import pong.config.LocalConfig;
+import pong.transport.Endpoint;
 import pong.config.RemoteConfig;
 import pong.local.RemoteHints;
 import pong.protocol.PongException;
@@ -35,8 +36,8 @@ import pong.protocol.PongException;
  * {@code check FILE [--url URL]}: validates a file as start-up would, then what start-up cannot know.
  * For remote: the certificate matches the key, its expiry, the names it covers. For local: remote
  * answers (DNS, TCP, TLS with the configured chain or pin, the connection header) and, with --url, a
- * request through the tunnel. One line per step, OK / WARN / FAIL with the fix; the first failure ends
- * the check. Exit 0 when every step passed, 2 when the file or a file it names is wrong, 1 otherwise.
+ * request through the tunnel, for every endpoint of remote= in turn. One line per step, OK / WARN /
+ * FAIL with the fix; the first failure ends the check of that endpoint. Exit 0 when every step passed, 2 when the file or a file it names is wrong, 1 otherwise.
  *
  * <p>Threading: the main thread only.
  */
@@ -103,7 +104,8 @@ public final class CheckCommand {
             checkRemote(file, rc, r);
         } else {
             LocalConfig lc = (LocalConfig) config;
-            r.ok("config", file + " is valid (mode=local, remote=" + lc.remote() + ")");
+            r.ok("config", file + " is valid (mode=local, remote=" + lc.remotes().stream().map(Endpoint::toString).collect(Collectors.joining(","))
+                    + ")");
             checkLocal(file, lc, url, r);
         }
         return r.exit;
@@ -156,8 +158,16 @@ public final class CheckCommand {
             r.fail("tls", e.getMessage(), null, ExitCodes.CONFIG);
             return;
         }
-        String host = c.remote().host();
-        int port = c.remote().port();
+        List<Endpoint> all = c.remotes();
+        for (int i = 0; i < all.size(); i++) {
+            if (all.size() > 1) r.ok("remote", "endpoint " + (i + 1) + " of " + all.size() + ": " + all.get(i));
+            checkEndpoint(c, all.get(i), url, r);
+        }
+    }
+
+    /** DNS, TCP, TLS, the connection header and (with --url) a request, for one endpoint of remote=. */
+    private static void checkEndpoint(LocalConfig c, Endpoint remote, URI url, Report r) throws InterruptedException {
+        String host = remote.host();
         InetAddress[] addresses;
         try {
             addresses = InetAddress.getAllByName(host);
@@ -167,7 +177,7 @@ public final class CheckCommand {
                     ExitCodes.FAILURE);
             return;
         }
-        try (TunnelProbe probe = connect(c, r)) {
+        try (TunnelProbe probe = connect(c, remote, r)) {
             if (probe == null || !header(c, probe, r)) return;
             if (url != null) request(c, probe, url, r);
         }
@@ -177,18 +187,18 @@ public final class CheckCommand {
      * The TCP and TLS steps in one connection, as local makes it: a bare TCP probe would reach remote
      * as a connection without a header, which its log rightly reports as a rejected tunnel.
      */
-    private static TunnelProbe connect(LocalConfig c, Report r) {
-        int port = c.remote().port();
+    private static TunnelProbe connect(LocalConfig c, Endpoint remote, Report r) {
+        int port = remote.port();
         TunnelProbe probe;
         try {
-            probe = TunnelProbe.connect(c);
+            probe = TunnelProbe.connect(c, remote);
         } catch (IOException | GeneralSecurityException e) {
             String problem = rootMessage(e);
             boolean duringTls = e instanceof SSLException || e instanceof GeneralSecurityException
                     || (e instanceof SocketTimeoutException && !problem.contains("Connect timed out"));
             if (duringTls) {
-                r.ok("tcp", "connected to " + c.remote().host() + " port " + port);
-                r.fail("tls", problem, tlsFix(c, problem), ExitCodes.FAILURE);
+                r.ok("tcp", "connected to " + remote.host() + " port " + port);
+                r.fail("tls", problem, tlsFix(c, remote, problem), ExitCodes.FAILURE);
             } else {
                 String fix = e instanceof ConnectException
                         ? "is remote running and listening on port " + port + "? (java -jar pong.jar remote.properties on the server)"
@@ -196,14 +206,14 @@ public final class CheckCommand {
                         ? "no answer within connect.timeout=" + c.connectTimeout().toMillis() + " ms: is port " + port
                                 + " open in the server's firewall?"
                         : null;
-                r.fail("tcp", "cannot connect to " + c.remote().host() + " port " + port + ": " + problem, fix, ExitCodes.FAILURE);
+                r.fail("tcp", "cannot connect to " + remote.host() + " port " + port + ": " + problem, fix, ExitCodes.FAILURE);
             }
             return null;
         }
         r.ok("tcp", "connected to " + probe.peerAddress() + " port " + port);
         String session = probe.tlsSession();
         if (session == null) {
-            r.ok("tls", "not used (remote=" + c.remote() + ")");
+            r.ok("tls", "not used (remote=" + remote + ")");
         } else {
             String how = c.tlsInsecure() ? "NOT checked (tls.insecure=true)"
                     : c.tlsPin() != null ? "its key matches tls.pin"
@@ -214,8 +224,8 @@ public final class CheckCommand {
         return probe;
     }
 
-    private static String tlsFix(LocalConfig c, String problem) {
-        return RemoteHints.tls(problem, c.tlsSni() != null ? c.tlsSni() : c.remote().host());
+    private static String tlsFix(LocalConfig c, Endpoint remote, String problem) {
+        return RemoteHints.tls(problem, c.tlsSni() != null ? c.tlsSni() : remote.host());
     }
 
     private static boolean header(LocalConfig c, TunnelProbe probe, Report r) throws InterruptedException {

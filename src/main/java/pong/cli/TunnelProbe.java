@@ -15,6 +15,7 @@ import pong.protocol.ErrorCode;
 import pong.protocol.FrameType;
 import pong.protocol.PongException;
 import pong.transport.Conduit;
+import pong.transport.Endpoint;
 import pong.tunnel.Relay;
 import pong.tunnel.Stream;
 import pong.tunnel.Tunnel;
@@ -42,9 +43,9 @@ final class TunnelProbe implements AutoCloseable {
         this.conduit = conduit;
     }
 
-    /** Connects as local does (TLS handshake included for tls://); nothing is sent yet. */
-    static TunnelProbe connect(LocalConfig c) throws IOException, GeneralSecurityException {
-        return new TunnelProbe(c, c.remote().transport().connect(c.remote(), LocalServer.clientOptions(c), c.connectTimeout()));
+    /** Connects to one endpoint of remote= as local does (TLS handshake included for tls://); nothing is sent yet. */
+    static TunnelProbe connect(LocalConfig c, Endpoint remote) throws IOException, GeneralSecurityException {
+        return new TunnelProbe(c, remote.transport().connect(remote, LocalServer.clientOptions(c, remote), c.connectTimeout()));
     }
 
     /** The address the connection reached. */

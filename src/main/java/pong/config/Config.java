@@ -87,6 +87,25 @@ public final class Config {
         }
     }
 
+    /**
+     * A comma-separated list of endpoints, at least one; a comma that belongs inside a URL path is
+     * written %2C (which HTTP servers read as the same path).
+     */
+    public List<Endpoint> endpoints(String key, String defaultScheme) throws ConfigException {
+        required(key);
+        List<Endpoint> out = new ArrayList<>();
+        for (String v : list(key, "")) {
+            try {
+                out.add(Endpoint.parse(v, defaultScheme));
+            } catch (IllegalArgumentException e) {
+                throw error(key, e.getMessage());
+            }
+        }
+        if (out.isEmpty()) throw error(key, "names no endpoint");
+        if (new HashSet<>(out).size() != out.size()) throw error(key, "lists an endpoint twice (use tunnels=N for more tunnels to one)");
+        return List.copyOf(out);
+    }
+
     public boolean bool(String key, boolean defaultValue) throws ConfigException {
         String v = optional(key);
         if (v == null || v.isEmpty()) return defaultValue;

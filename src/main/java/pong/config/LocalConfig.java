@@ -4,9 +4,11 @@ import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import pong.local.TunnelPool;
 import pong.monitoring.Monitoring;
 import pong.transport.Endpoint;
 import pong.transport.Tls;
@@ -15,13 +17,18 @@ import pong.tunnel.TunnelSettings;
 /**
  * local.properties, checked. The limits keys are described in docs/limits.md.
  *
+ * @param remotes        remote=, one or more endpoints in order (a comma inside a URL path is written %2C)
+ * @param remotePolicy   remote.policy: which endpoints new streams go to
+ * @param tunnels        tunnels=: tunnels per endpoint
  * @param socksUsers     user name to password (socks.users); empty means apps need no credentials
  * @param udpIdleTimeout how long a UDP relay stream may go without a datagram before it is closed
  * @param udpMaxRelays   udp.max.relays: relay streams one UDP ASSOCIATE may have open at once
  */
 public record LocalConfig(
         Endpoint listen,
-        Endpoint remote,
+        List<Endpoint> remotes,
+        TunnelPool.Policy remotePolicy,
+        int tunnels,
         UUID clientId,
         Path tlsTrust,
         String tlsPin,
@@ -46,11 +53,21 @@ public record LocalConfig(
     static LocalConfig from(Config c) throws ConfigException {
         Endpoint listen = c.endpoint("listen", "tcp");
         if (!listen.scheme().equals("tcp")) throw c.error("listen", "local listens for apps in plain TCP: use HOST:PORT");
-        Endpoint remote = c.endpoint("remote", null);
+        List<Endpoint> remotes = c.endpoints("remote", null);
+        Endpoint remote = remotes.get(0);
+        String policyText = c.string("remote.policy", "failover");
+        TunnelPool.Policy policy = switch (policyText) {
+            case "failover" -> TunnelPool.Policy.FAILOVER;
+            case "spread" -> TunnelPool.Policy.SPREAD;
+            default -> throw c.error("remote.policy", "must be failover or spread, not '" + policyText + "'");
+        };
+        int tunnels = c.integer("tunnels", 1, 1, 64);
         String httpHost = c.optional("http.host");
         if (httpHost != null && httpHost.isEmpty()) httpHost = null;
-        if (httpHost != null && !remote.transport().http()) {
-            throw c.error("http.host", "only applies to HTTP-based transports (ws://, wss://), not " + remote.scheme() + "://");
+        for (Endpoint e : remotes) {
+            if (httpHost != null && !e.transport().http()) {
+                throw c.error("http.host", "only applies to HTTP-based transports (ws://, wss://), not " + e.scheme() + "://");
+            }
         }
         if (httpHost != null && !validHost(httpHost)) throw c.error("http.host", "'" + httpHost + "' is not HOST or HOST:PORT");
         UUID id = c.uuid("client.id", c.required("client.id"));
@@ -89,8 +106,18 @@ public record LocalConfig(
         Limits limits = Limits.forLocal(c);
         TunnelSettings tunnel = c.tunnelSettings(true).withLimits(limits.maxStreams(), limits.streamIdleTimeout())
                 .withConnectConfirm(confirm);
-        return new LocalConfig(listen, remote, id, trust, pin, insecure, sni, httpHost, connect, handshake, users, udpIdle, udpRelays, confirm,
+        return new LocalConfig(listen, remotes, policy, tunnels, id, trust, pin, insecure, sni, httpHost, connect, handshake, users, udpIdle, udpRelays, confirm,
                 maxConnections, limits, tunnel, c.monitoring(false));
+    }
+
+    /** The first endpoint of remote= (the only one unless a list is given). */
+    public Endpoint remote() {
+        return remotes.get(0);
+    }
+
+    /** What the tunnel pool needs: the endpoints, the policy and the tunnels per endpoint. */
+    public TunnelPool.Options pool() {
+        return new TunnelPool.Options(remotes, remotePolicy, tunnels);
     }
 
     /** Visible ASCII without the characters that would end or split a header line. */

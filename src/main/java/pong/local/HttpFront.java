@@ -44,7 +44,7 @@ final class HttpFront {
     private static final byte[] CONNECTED = "HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
 
-    private final TunnelConnector connector;
+    private final StreamOpener connector;
     private final ProxyUsers users;
     private final Confirmation confirm;
     private final TunnelObserver observer;
@@ -53,7 +53,7 @@ final class HttpFront {
      * @param confirm  whether CONNECT waits for remote's connect result before answering 200
      * @param observer told of requests turned away before a stream (malformed, missing credentials)
      */
-    HttpFront(TunnelConnector connector, ProxyUsers users, Confirmation confirm, TunnelObserver observer) {
+    HttpFront(StreamOpener connector, ProxyUsers users, Confirmation confirm, TunnelObserver observer) {
         this.connector = connector;
         this.users = users;
         this.confirm = confirm;

@@ -9,6 +9,8 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,8 +24,8 @@ import pong.observe.TunnelObserver;
 import pong.transport.Acceptor;
 import pong.transport.Tls;
 import pong.transport.ClientOptions;
+import pong.transport.Endpoint;
 import pong.transport.Sockets;
-import pong.tunnel.Tunnel;
 
 /**
  * Local's listen port: accepts app connections and tells the proxy protocols apart by their first byte:
@@ -39,7 +41,7 @@ public final class LocalServer implements AutoCloseable {
     private static final int SOCKS5 = 0x05;
 
     private final LocalConfig config;
-    private final TunnelConnector connector;
+    private final TunnelPool connector;
     private final Socks5Front socks5;
     private final Socks4Front socks4;
     private final HttpFront http;
@@ -53,8 +55,10 @@ public final class LocalServer implements AutoCloseable {
     public LocalServer(LocalConfig config) throws IOException, GeneralSecurityException {
         this.config = config;
         this.monitoring = new Monitoring(config.monitoring(), "local");
-        this.connector = new TunnelConnector(config.remote(), clientOptions(config), config.clientId(), config.connectTimeout(),
-                config.tunnel(), monitoring.observer());
+        Map<Endpoint, ClientOptions> options = new HashMap<>();
+        for (Endpoint e : config.remotes()) options.put(e, clientOptions(config, e));
+        this.connector = new TunnelPool(config.pool(), e -> new TunnelConnector(e, options.get(e), config.clientId(),
+                config.connectTimeout(), config.tunnel(), monitoring.observer()));
         ProxyUsers users = new ProxyUsers(config.socksUsers());
         Confirmation confirm = Confirmation.of(config.confirm(), config.connectTimeout());
         TunnelObserver observer = monitoring.observer();
@@ -64,9 +68,14 @@ public final class LocalServer implements AutoCloseable {
         this.http = new HttpFront(connector, users, confirm, observer);
     }
 
-    /** How local reaches remote: its certificate check (trust store, tls.trust, tls.pin or none; null for plain transports) and http.host. */
+    /** How local reaches its first remote endpoint (see {@link #clientOptions(LocalConfig, Endpoint)}). */
     public static ClientOptions clientOptions(LocalConfig c) throws IOException, GeneralSecurityException {
-        if (!c.remote().transport().secure()) return new ClientOptions(null, null, false, c.httpHost());
+        return clientOptions(c, c.remote());
+    }
+
+    /** How local reaches a remote endpoint: its certificate check (trust store, tls.trust, tls.pin or none; null for plain transports) and http.host. */
+    public static ClientOptions clientOptions(LocalConfig c, Endpoint remote) throws IOException, GeneralSecurityException {
+        if (!remote.transport().secure()) return new ClientOptions(null, null, false, c.httpHost());
         if (c.tlsInsecure()) {
             LOG.log(Level.WARNING, "tls.insecure=true: remote''s certificate is NOT checked; anyone in the path can read and change the traffic");
             return new ClientOptions(Tls.clientPinned(null), c.tlsSni(), false, c.httpHost());
@@ -89,8 +98,14 @@ public final class LocalServer implements AutoCloseable {
         }
         acceptor = Acceptor.start("local", server, this::accepted);
         LOG.log(Level.INFO, "local listening on {0}:{1,number,#} (SOCKS5, SOCKS4a, HTTP), tunnel to {2}",
-                config.listen().host(), port(), config.remote());
+                config.listen().host(), port(), describeRemotes());
         return this;
+    }
+
+    private String describeRemotes() {
+        TunnelPool.Options p = config.pool();
+        if (p.endpoints().size() == 1 && p.tunnelsPerEndpoint() == 1) return p.endpoints().get(0).toString();
+        return p.endpoints() + " (" + p.tunnelsPerEndpoint() + " per endpoint, " + p.policy().name().toLowerCase() + ")";
     }
 
     public int port() {
@@ -103,14 +118,8 @@ public final class LocalServer implements AutoCloseable {
     }
 
     private void startMonitoring() throws IOException {
-        monitoring.open(() -> connector.current() != null ? 1 : 0, () -> {
-            Tunnel t = connector.current();
-            return t == null ? 0 : t.streamCount();
-        });
-        monitoring.gauge("pong_flow_buffered_bytes", "Bytes received from remote and not yet taken by the apps.", () -> {
-            Tunnel t = connector.current();
-            return t == null ? 0 : t.bufferedBytes();
-        });
+        monitoring.open(connector::tunnelsUp, connector::openStreams);
+        monitoring.gauge("pong_flow_buffered_bytes", "Bytes received from remote and not yet taken by the apps.", connector::bufferedBytes);
         monitoring.counter("pong_udp_datagrams_dropped_total",
                 "UDP datagrams from apps not carried (too large for one frame, fragmented, malformed, no stream).", udpDropped::get);
         monitoring.start();
@@ -121,7 +130,8 @@ public final class LocalServer implements AutoCloseable {
         return udpDropped.get();
     }
 
-    public TunnelConnector connector() {
+    /** Local's tunnels: every front opens its streams here. */
+    public TunnelPool connector() {
         return connector;
     }
 

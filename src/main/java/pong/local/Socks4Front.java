@@ -33,13 +33,13 @@ final class Socks4Front {
     /** USERID and the 4a host name are NUL-terminated; longer ones are refused rather than buffered. */
     static final int MAX_FIELD = 255;
 
-    private final TunnelConnector connector;
+    private final StreamOpener connector;
     private final ProxyUsers users;
     private final Confirmation confirm;
     private final TunnelObserver observer;
 
     /** @param observer told of requests turned away before a stream (malformed, SOCKS4 with socks.users set) */
-    Socks4Front(TunnelConnector connector, ProxyUsers users, Confirmation confirm, TunnelObserver observer) {
+    Socks4Front(StreamOpener connector, ProxyUsers users, Confirmation confirm, TunnelObserver observer) {
         this.connector = connector;
         this.users = users;
         this.confirm = confirm;

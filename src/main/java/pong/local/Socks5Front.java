@@ -42,14 +42,14 @@ final class Socks5Front {
     static final int REPLY_COMMAND_NOT_SUPPORTED = 7;
     static final int REPLY_ADDRESS_TYPE_NOT_SUPPORTED = 8;
 
-    private final TunnelConnector connector;
+    private final StreamOpener connector;
     private final ProxyUsers users;
     private final UdpAssociation.Settings udp;
     private final Confirmation confirm;
     private final TunnelObserver observer;
 
     /** @param observer told of handshakes turned away (no acceptable method, failed authentication, a bad address) */
-    Socks5Front(TunnelConnector connector, ProxyUsers users, UdpAssociation.Settings udp, Confirmation confirm, TunnelObserver observer) {
+    Socks5Front(StreamOpener connector, ProxyUsers users, UdpAssociation.Settings udp, Confirmation confirm, TunnelObserver observer) {
         this.connector = connector;
         this.users = users;
         this.udp = udp;

@@ -3,11 +3,14 @@ package pong.local;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 import pong.observe.Front;
 import pong.observe.StreamInfo;
 import pong.observe.StreamWatch;
@@ -26,8 +29,8 @@ import pong.tunnel.Tunnel;
 import pong.tunnel.TunnelSettings;
 
 /**
- * Local's one tunnel to remote: opened on first need, opened again when lost. Every front-end opens
- * its streams here.
+ * One tunnel slot of local: one tunnel to one remote endpoint, opened on first need, opened again when
+ * lost. A {@link TunnelPool} holds one per endpoint and tunnel ({@code tunnels=N}).
  *
  * <p>When remote cannot be reached, a reconnect thread retries with exponential backoff and jitter
  * ({@link #MIN_BACKOFF} doubling up to {@link #MAX_BACKOFF}); until it succeeds every {@link #open}
@@ -36,7 +39,7 @@ import pong.tunnel.TunnelSettings;
  * <p>Threading: any thread; connecting is serialized so that one tunnel carries all streams. At most
  * one reconnect thread runs, and only while remote is down.
  */
-public final class TunnelConnector implements AutoCloseable {
+public final class TunnelConnector implements StreamOpener, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(TunnelConnector.class.getName());
     static final Duration MIN_BACKOFF = Duration.ofMillis(100);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
@@ -50,12 +53,18 @@ public final class TunnelConnector implements AutoCloseable {
     private final ReentrantLock connectLock = new ReentrantLock();
     private volatile Tunnel current;
     private volatile boolean closed;
+    private final AtomicBoolean connecting = new AtomicBoolean();
     private volatile String downReason; // non-null while remote is unreachable and the reconnect thread runs
+    private long tunnelsOpened; // guarded by connectLock
     private Thread reconnector; // guarded by connectLock
     private final TunnelObserver observer;
     /** What observers know of each open tunnel (one, or two while one ends and the next starts). */
     private final Map<Tunnel, TunnelInfo> infos = new ConcurrentHashMap<>();
     private final RefusalLog refusals = new RefusalLog();
+    /** Takes the streams a drained tunnel of this slot handed back (set by the pool); by default they are reset. */
+    private volatile BiConsumer<Tunnel, List<Stream>> onDrained = (t, moved) -> {
+        for (Stream s : moved) s.reset(ErrorCode.ERR, "remote drained the tunnel before accepting the stream");
+    };
 
     public TunnelConnector(Endpoint remote, ClientOptions options, UUID clientId, Duration connectTimeout, TunnelSettings settings) {
         this(remote, options, clientId, connectTimeout, settings, TunnelObserver.NONE);
@@ -81,6 +90,7 @@ public final class TunnelConnector implements AutoCloseable {
      * @param app   the app's socket address, for the access log
      * @throws PongException at once while remote is unreachable (the reconnect thread keeps trying)
      */
+    @Override
     public Stream open(FrameType type, Address target, Front front, String app) throws IOException {
         Stream stream = openOnTunnel(type, target);
         stream.onRefused(r -> refusals.refused(target, r));
@@ -89,11 +99,6 @@ public final class TunnelConnector implements AutoCloseable {
             stream.watch(StreamWatch.opened(observer, new StreamInfo(info, stream.id(), front, target.toString(), app, System.nanoTime())));
         }
         return stream;
-    }
-
-    /** Opens a stream for a front that does not say which it is: reported as front tcp (or udp for a relay). */
-    public Stream open(FrameType type, Address target) throws IOException {
-        return open(type, target, type == FrameType.RELAY ? Front.UDP : Front.TCP, "");
     }
 
     private Stream openOnTunnel(FrameType type, Address target) throws IOException {
@@ -112,6 +117,61 @@ public final class TunnelConnector implements AutoCloseable {
     /** The tunnel in use, or null. */
     public Tunnel current() {
         return current;
+    }
+
+    /** True while this slot has a tunnel that takes new streams. */
+    public boolean isUp() {
+        Tunnel t = current;
+        return t != null && t.isUsable();
+    }
+
+    /** Streams open on this slot's tunnel now (0 without one). */
+    public int openStreams() {
+        Tunnel t = current;
+        return t == null ? 0 : t.streamCount();
+    }
+
+    public Endpoint endpoint() {
+        return remote;
+    }
+
+    /**
+     * Starts connecting in the background when this slot has no usable tunnel, is not already
+     * connecting and is not in its backoff (the reconnect thread owns that): the pool keeps every slot
+     * up without making a request wait for it.
+     */
+    public void ensureConnecting() {
+        if (closed || isUp() || downReason != null || !connecting.compareAndSet(false, true)) return;
+        Thread.ofVirtual().name("local connect " + remote).start(() -> {
+            try {
+                connect();
+            } catch (IOException e) {
+                // logged by connect; the reconnect thread now retries with backoff
+            } finally {
+                connecting.set(false);
+            }
+        });
+    }
+
+    /** What to do with the streams a drained tunnel hands back (runs on a thread of its own). */
+    void onDrained(BiConsumer<Tunnel, List<Stream>> action) {
+        this.onDrained = action;
+    }
+
+    /** A tunnel of this slot that takes new streams: the current one, or a new one to the same endpoint. */
+    Tunnel usableTunnel() throws IOException {
+        Tunnel t = current;
+        return t != null && t.isUsable() ? t : connect();
+    }
+
+    /** Tunnels this slot opened since start (the pool tells a slot's fresh tunnel from its old one by it). */
+    public long tunnelsOpened() {
+        connectLock.lock();
+        try {
+            return tunnelsOpened;
+        } finally {
+            connectLock.unlock();
+        }
     }
 
     /** True while remote is unreachable and requests fail fast. */
@@ -158,8 +218,10 @@ public final class TunnelConnector implements AutoCloseable {
         TunnelInfo info = new TunnelInfo("local", c.scheme(), remote.toString(), TunnelInfo.address(c.peer()), clientId);
         infos.put(t, info);
         current = t;
+        tunnelsOpened++;
         observer.tunnelOpened(info);
         t.observe(observer, info);
+        t.onDrained(moved -> onDrained.accept(t, moved));
         t.start(this::lost);
         LOG.log(Level.INFO, "tunnel to {0} open", remote);
         return t;
@@ -211,6 +273,8 @@ public final class TunnelConnector implements AutoCloseable {
         } finally {
             connectLock.unlock();
         }
+        // every tunnel, a draining one too: remote hears that this client left
+        for (Tunnel t : List.copyOf(infos.keySet())) t.closeGracefully("local is shutting down");
         Tunnel t = current;
         if (t != null) t.close();
     }

@@ -53,7 +53,7 @@ final class UdpAssociation {
 
     private final DatagramSocket udp;
     private final InetAddress clientIp;
-    private final TunnelConnector connector;
+    private final StreamOpener connector;
     private final Settings settings;
     private final Map<Address, Flow> flows = new ConcurrentHashMap<>();
     private volatile SocketAddress client;
@@ -61,7 +61,7 @@ final class UdpAssociation {
     private final SocketAddress clientTcp;
     private volatile boolean closed;
 
-    private UdpAssociation(DatagramSocket udp, InetAddress clientIp, SocketAddress client, SocketAddress clientTcp, TunnelConnector connector,
+    private UdpAssociation(DatagramSocket udp, InetAddress clientIp, SocketAddress client, SocketAddress clientTcp, StreamOpener connector,
                            Settings settings) {
         this.udp = udp;
         this.clientTcp = clientTcp;
@@ -76,7 +76,7 @@ final class UdpAssociation {
      *
      * @param requested where the app says it will send from; 0.0.0.0:0 (or any zero port) when it does not know
      */
-    static void serve(Socket control, HandshakeInput in, Address requested, TunnelConnector connector, Settings settings) throws IOException {
+    static void serve(Socket control, HandshakeInput in, Address requested, StreamOpener connector, Settings settings) throws IOException {
         OutputStream out = control.getOutputStream();
         DatagramSocket udp;
         try {

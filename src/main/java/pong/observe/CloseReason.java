@@ -14,6 +14,8 @@ public enum CloseReason {
     IDLE,
     /** This half is stopping. */
     SHUTDOWN,
+    /** Remote: the client said it was stopping (a drain frame from local) before it closed. */
+    CLIENT_LEFT,
     /** Reading or writing the connection failed (reset, broken pipe, TLS error). */
     IO_ERROR;
 

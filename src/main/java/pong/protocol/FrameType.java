@@ -20,7 +20,12 @@ public enum FrameType {
     PING(0x0B),
     PONG(0x0C),
     /** Extension: remote's destination is connected (sent before any data of the stream). */
-    CONNECTED(0x0D);
+    CONNECTED(0x0D),
+    /**
+     * Extension, on stream 0: the sender is going away. From remote it carries the highest stream id it
+     * accepted (streams above it are never dialed and may be opened again elsewhere); from local, 0.
+     */
+    DRAIN(0x0E);
 
     private static final FrameType[] BY_CODE = new FrameType[256];
 

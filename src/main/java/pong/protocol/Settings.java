@@ -21,6 +21,12 @@ public final class Settings {
      */
     public static final int KEY_CONNECT_CONFIRM = 0x0003;
 
+    /**
+     * Whether the announcer understands the drain frame: one byte, 1 yes. Absent (or anything else)
+     * means no, and the other side then never sends one.
+     */
+    public static final int KEY_DRAIN = 0x0004;
+
     public static final int EXTENSIONS_VERSION = 1;
 
     private final Map<Integer, byte[]> entries;
@@ -41,6 +47,18 @@ public final class Settings {
         Settings s = announce(initialWindow);
         s.entries.put(KEY_CONNECT_CONFIRM, new byte[] {(byte) (connectConfirm ? 1 : 0)});
         return s;
+    }
+
+    /** The same announcement, also saying that the drain frame is understood. */
+    public Settings withDrain() {
+        entries.put(KEY_DRAIN, new byte[] {1});
+        return this;
+    }
+
+    /** True when the announcer understands the drain frame. */
+    public boolean understandsDrain() {
+        byte[] v = entries.get(KEY_DRAIN);
+        return v != null && v.length == 1 && v[0] == 1;
     }
 
     /** @throws ProtocolException when an entry runs past the payload */

@@ -10,6 +10,7 @@ import java.net.SocketTimeoutException;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -213,15 +214,29 @@ public final class RemoteServer implements AutoCloseable {
     }
 
     /**
-     * Graceful stop (SIGTERM/SIGINT): stops accepting connections and new streams at once, lets the
-     * open streams finish for up to {@code grace}, then resets the rest by closing their tunnels.
+     * Graceful stop (SIGTERM/SIGINT): stops accepting connections at once and drains every tunnel (a
+     * peer that understands it learns the highest stream id accepted, and opens the rest elsewhere;
+     * others get rst 1 for new streams), lets the accepted streams finish for up to {@code grace}, then
+     * resets the rest with rst 1 and closes the tunnels.
      *
      * @return the number of streams that were cut
      */
     public int shutdown(Duration grace) {
-        draining = true;
         acceptor.close();
+        // drain first: a stream accepted before its tunnel's drain frame must be served, not refused
+        for (Tunnel t : tunnels) t.drain();
+        draining = true;
         int cut = pong.GracePeriod.await(LOG, "remote", "streams", this::activeStreams, grace);
+        List<Thread> closing = new ArrayList<>();
+        for (Tunnel t : tunnels) closing.add(Thread.ofVirtual().start(() -> t.closeGracefully("remote is shutting down")));
+        for (Thread th : closing) {
+            try {
+                th.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         close();
         return cut;
     }
@@ -304,6 +319,7 @@ public final class RemoteServer implements AutoCloseable {
                 releaseTunnel(client);
             });
             if (closed) tunnel.close();
+            else if (draining) tunnel.drain(); // arrived while stopping: its streams go elsewhere
             LOG.log(Level.INFO, "tunnel from {0} for client {1}", conduit.name(), client);
         } catch (IOException e) {
             boolean late = System.nanoTime() - deadline >= 0;
@@ -434,7 +450,8 @@ public final class RemoteServer implements AutoCloseable {
         // every stream served is watched: whatever ends it (a refusal here, a failed dial, the relay) reports its end once
         stream.watch(StreamWatch.opened(observer, new StreamInfo(info, stream.id(), relay ? Front.UDP : Front.TCP, target.toString(), "",
                 System.nanoTime())));
-        if (draining) {
+        // A draining tunnel accepted this stream before its drain frame: it is served like any other.
+        if (draining && !stream.tunnel().isDraining()) {
             fail(stream, ErrorCode.ERR, "remote is shutting down");
             return;
         }

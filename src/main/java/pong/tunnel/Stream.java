@@ -4,12 +4,15 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import pong.observe.StreamWatch;
+import pong.protocol.Address;
 import pong.protocol.ErrorCode;
 import pong.protocol.Frame;
 import pong.protocol.FrameType;
@@ -22,18 +25,37 @@ import pong.protocol.PongException;
  * here, under this stream's lock. With flow control on, {@link #write} never has more unacknowledged
  * bytes in flight than the peer granted.
  *
+ * <p>Replay (local): until remote shows it accepted the stream (any frame from it on the stream, or a
+ * drain frame naming an id at or above ours), the stream keeps what it sent, up to the first window. A
+ * drain frame from remote can then move it to another tunnel ({@link Tunnel#adopt}): it gets a new id
+ * there, and its opening frame, kept data and finish are sent again. Tunnel, id, lane and window change
+ * only under this stream's lock; a write that raced with the move and went to the old lane is not lost
+ * (its bytes were kept and replayed).
+ *
  * <p>Threading: {@link #write}, {@link #finish} and {@link #take} are called by the stream's own
  * threads (the relay); the {@code on*} methods by the tunnel's reader thread; {@link #reset} from anywhere.
+ * Lock order: the tunnel's open lock, then this stream's lock, then the flow control's lock.
  */
 public final class Stream {
     private static final System.Logger LOG = System.getLogger(Stream.class.getName());
 
     private static final long DATAGRAM_CREDIT_WAIT_MILLIS = 1000;
 
-    private final Tunnel tunnel;
-    private final int id;
-    final TunnelWriter.Lane lane;
-    final FlowControl.Window window;
+    private volatile Tunnel tunnel;
+    private volatile int id;
+    volatile TunnelWriter.Lane lane;
+    volatile FlowControl.Window window;
+
+    /** What opened the stream, kept while it may be replayed; null for streams the peer opened. */
+    private FrameType openType;
+    private Address openTarget;
+    /** Data sent and not yet known accepted by the peer; null once accepted or past the first window. */
+    private List<byte[]> kept;
+    private int keptBytes;
+    /** Set once the peer is known to have accepted the stream (read without the lock as a fast path). */
+    private volatile boolean accepted;
+    /** Between a drain that handed the stream back and its adoption by another tunnel: senders wait. */
+    private boolean moving;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition readable = lock.newCondition();
@@ -128,10 +150,156 @@ public final class Stream {
         int max = tunnel.maxDataPayload();
         int off = 0;
         while (off < data.length) {
-            int n = acquireCredit(Math.min(max, data.length - off));
-            byte[] chunk = off == 0 && n == data.length ? data : Arrays.copyOfRange(data, off, off + n);
-            tunnel.writer().send(lane, new Frame(id, FrameType.DATA, chunk));
-            off += n;
+            byte[] chunk;
+            Route route;
+            lock.lock();
+            try {
+                int n = acquireCredit(Math.min(max, data.length - off));
+                chunk = off == 0 && n == data.length ? data : Arrays.copyOfRange(data, off, off + n);
+                keep(chunk);
+                route = route();
+            } finally {
+                lock.unlock();
+            }
+            sendOn(route, FrameType.DATA, chunk, false);
+            off += chunk.length;
+        }
+    }
+
+    /** Local: keeps what opened the stream, so that a drain can replay it elsewhere. */
+    void keepForReplay(FrameType type, Address target) {
+        lock.lock();
+        try {
+            openType = type;
+            openTarget = target;
+            kept = new ArrayList<>();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Caller holds the lock: keeps sent bytes while they may have to be replayed, up to the first window. */
+    private void keep(byte[] chunk) {
+        if (kept == null || accepted) return;
+        if (keptBytes + chunk.length > tunnel.replayLimit()) {
+            kept = null; // too much to hold: this stream can no longer move
+            return;
+        }
+        kept.add(chunk);
+        keptBytes += chunk.length;
+    }
+
+    /** Where the stream's frames go: captured under the lock, used after it. */
+    private record Route(Tunnel tunnel, TunnelWriter.Lane lane, int id) {
+    }
+
+    /** Caller holds the lock. */
+    private Route route() {
+        return new Route(tunnel, lane, id);
+    }
+
+    /**
+     * Queues a frame where the stream was when the route was taken ({@code last}: and closes the lane
+     * behind it). False when the stream moved meanwhile: the frame's content went with the replay.
+     */
+    private boolean sendOn(Route r, FrameType type, byte[] payload, boolean last) throws IOException {
+        Frame f = payload == null ? new Frame(r.id(), type) : new Frame(r.id(), type, payload);
+        try {
+            if (last) r.tunnel().writer().sendLast(r.lane(), f);
+            else r.tunnel().writer().send(r.lane(), f);
+            return true;
+        } catch (IOException e) {
+            if (!movedFrom(r.lane())) throw e;
+            return false;
+        }
+    }
+
+    /** True when the stream left this lane for another tunnel (or is leaving): a send there failing loses nothing. */
+    private boolean movedFrom(TunnelWriter.Lane l) {
+        lock.lock();
+        try {
+            return moving || lane != l;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** True while a drain could still move this stream to another tunnel (not reset, not accepted, not past the first window). */
+    public boolean canMove() {
+        lock.lock();
+        try {
+            return state != StreamState.RESET && !accepted && kept != null && openType != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The peer knows this stream: what was kept for a replay is dropped. */
+    void accepted() {
+        if (accepted) return;
+        lock.lock();
+        try {
+            accepted = true;
+            kept = null;
+            keptBytes = 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A drain handed the stream back: senders wait until it is adopted elsewhere or reset. Returns its old window. */
+    FlowControl.Window detach() {
+        lock.lock();
+        try {
+            moving = true;
+            return window;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** What a new tunnel sends again for an adopted stream. */
+    record Replay(List<Frame> frames, boolean finished) {
+    }
+
+    /**
+     * Moves the stream to another tunnel under a new id (the caller, {@link Tunnel#adopt}, holds that
+     * tunnel's open lock); null when it cannot move. The send credit starts over: the new tunnel's grant
+     * comes with its announcement's window, less what is replayed.
+     */
+    Replay moveTo(Tunnel next, int newId) {
+        lock.lock();
+        try {
+            if (state == StreamState.RESET || accepted || kept == null || openType == null) return null;
+            tunnel = next;
+            id = newId;
+            lane = next.writer().newLane();
+            window = next.flow().open(this, false);
+            sendCredit = 0;
+            sentUnannounced = 0;
+            List<Frame> frames = new ArrayList<>();
+            frames.add(new Frame(newId, openType, openTarget.encode()));
+            for (byte[] chunk : kept) {
+                frames.add(new Frame(newId, FrameType.DATA, chunk));
+                sendCredit -= chunk.length;
+                if (!next.peerHasExtensions()) sentUnannounced += chunk.length;
+            }
+            boolean finished = !state.canSend();
+            if (finished) frames.add(new Frame(newId, FrameType.FINISH));
+            return new Replay(frames, finished);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The adopting tunnel has queued the replay: senders go on, on the new lane. */
+    void moved() {
+        lock.lock();
+        try {
+            moving = false;
+            credited.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -144,11 +312,13 @@ public final class Stream {
     public boolean writeDatagram(byte[] datagram) throws IOException {
         if (datagram.length == 0 || datagram.length > tunnel.maxDataPayload()) return false;
         long left = TimeUnit.MILLISECONDS.toNanos(DATAGRAM_CREDIT_WAIT_MILLIS);
+        Route route;
         lock.lock();
         try {
             while (true) {
                 if (state == StreamState.RESET) throw resetCause;
                 if (!state.canSend()) throw new IOException("stream " + id + " is closed for sending");
+                if (moving) return false; // on its way to another tunnel: dropped, as UDP may
                 if (tunnel.peerHasExtensions() ? sendCredit >= datagram.length
                         : tunnel.announcementWaitNanos() <= 0 || sentUnannounced + datagram.length <= tunnel.settings().streamBuffer()) break;
                 if (left <= 0) return false;
@@ -157,30 +327,32 @@ public final class Stream {
             }
             if (!tunnel.peerHasExtensions()) sentUnannounced += datagram.length;
             sendCredit -= datagram.length;
+            route = route();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for send credit");
         } finally {
             lock.unlock();
         }
-        tunnel.writer().send(lane, new Frame(id, FrameType.DATA, datagram));
-        return true;
+        return sendOn(route, FrameType.DATA, datagram, false);
     }
 
     /** Ends our direction: finish while the peer still sends, close when its direction is already done. */
     public void finish() throws IOException {
         FrameType type;
+        Route route;
         lock.lock();
         try {
             if (!state.canSend()) return;
             type = state == StreamState.RECEIVE_CLOSED ? FrameType.CLOSE : FrameType.FINISH;
             state = state.sendEnded();
             credited.signalAll();
+            if (moving) return; // the adopting tunnel replays the finish
+            route = route();
         } finally {
             lock.unlock();
         }
-        tunnel.writer().sendLast(lane, new Frame(id, type));
-        if (type == FrameType.CLOSE) tunnel.forget(this);
+        if (sendOn(route, type, null, true) && type == FrameType.CLOSE) route.tunnel().forget(this);
     }
 
     /**
@@ -402,6 +574,10 @@ public final class Stream {
             while (true) {
                 if (state == StreamState.RESET) throw resetCause;
                 if (!state.canSend()) throw new IOException("stream " + id + " is closed for sending");
+                if (moving) {
+                    credited.await();
+                    continue;
+                }
                 if (!tunnel.peerHasExtensions()) {
                     // Until the peer's announcement arrives (or it shows it has none), send no more than the
                     // allowance it accepts past its credit (docs/extensions.md): it could not be taken back.

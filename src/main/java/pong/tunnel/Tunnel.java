@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,8 +39,13 @@ import pong.transport.Conduit;
  *
  * <p>Local opens streams ({@link #open}); remote accepts them through its {@link Acceptor}.
  *
- * <p>Threading: {@link #open}, {@link #close} and the queries from any thread; frame dispatch only on
- * the reader thread.
+ * <p>Drain (docs/extensions.md): remote's {@link #drain} names the last stream it accepted and refuses
+ * later ones; local, on that frame, takes no new stream here and hands the streams above the id to
+ * {@link #onDrained}, which moves them to another tunnel ({@link #adopt}).
+ *
+ * <p>Threading: {@link #open}, {@link #adopt}, {@link #drain}, {@link #close} and the queries from any
+ * thread; frame dispatch only on the reader thread. Lock order: {@code openLock}, then a stream's lock,
+ * then the flow control's lock.
  */
 public final class Tunnel implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Tunnel.class.getName());
@@ -82,6 +88,19 @@ public final class Tunnel implements AutoCloseable {
     private boolean firstFrameSeen; // reader thread only
     private final long createdNanos = System.nanoTime();
     private volatile boolean peerWantsConnected;
+    /** The peer announced that it understands the drain frame. */
+    private volatile boolean peerDrains;
+    /** A drain frame went out (remote) or came in (local): no new stream on this tunnel. */
+    private volatile boolean draining;
+    /** Remote: drain() was called before the peer's announcement; the frame goes out right after ours. */
+    private boolean drainWhenAnnounced; // guarded by openLock
+    /** Remote: the highest stream id registered so far. Guarded by openLock. */
+    private int highestAccepted;
+    /** Remote: the peer's drain frame said it is leaving. */
+    private volatile boolean peerLeft;
+    private volatile Consumer<List<Stream>> onDrained = moved -> {
+        for (Stream s : moved) s.reset(ErrorCode.ERR, "remote drained the tunnel before accepting the stream");
+    };
     private volatile int peerWindow;
     private volatile long lastReceived = System.nanoTime();
     private volatile Consumer<Tunnel> onClosed = t -> { };
@@ -139,13 +158,23 @@ public final class Tunnel implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Local: what to do with the streams a drain frame handed back (above the id remote accepted); runs
+     * on a thread of its own. By default they are reset.
+     */
+    public void onDrained(Consumer<List<Stream>> action) {
+        this.onDrained = action;
+    }
+
     /** Opens a stream to the target: the opening frame is queued at once and data may follow it without waiting. */
     public Stream open(FrameType type, Address target) throws IOException {
         openLock.lock();
         try {
             if (closed) throw new PongException(ErrorCode.ERR, "tunnel is closed");
+            if (draining) throw new PongException(ErrorCode.ERR, "tunnel is draining");
             if (nextId > LAST_LOCAL_ID - 2 || nextId < 0) throw new PongException(ErrorCode.ERR, "stream ids exhausted");
             Stream stream = new Stream(this, nextId, false);
+            stream.keepForReplay(type, target);
             nextId += 2;
             streams.put(stream.id(), stream);
             // Queued under the lock so that ids reach the wire in ascending order. The first credit grant
@@ -157,9 +186,91 @@ public final class Tunnel implements AutoCloseable {
         }
     }
 
+    /**
+     * Local: takes over a stream that a drained tunnel handed back, under a fresh id, and replays what
+     * was sent on it (opening frame, kept data, finish). False when the stream cannot move (it was reset,
+     * remote had accepted it, or its unaccepted bytes outgrew the first window) or this tunnel cannot
+     * take it; the caller then resets it or tries another tunnel.
+     */
+    public boolean adopt(Stream stream) throws IOException {
+        openLock.lock();
+        try {
+            if (closed || draining || nextId > LAST_LOCAL_ID - 2 || nextId < 0) return false;
+            int id = nextId;
+            Stream.Replay replay = stream.moveTo(this, id);
+            if (replay == null) return false;
+            nextId += 2;
+            streams.put(id, stream);
+            writer.sendReplay(stream.lane, replay.frames(), replay.finished());
+            if (peerExtensions) {
+                Frame grant = startFlow(stream);
+                if (grant != null) writer.sendAfterOpen(stream.lane, grant);
+            }
+            stream.moved();
+            return true;
+        } finally {
+            openLock.unlock();
+        }
+    }
+
     /** True while new streams can be opened on this tunnel. */
     public boolean isUsable() {
-        return !closed && nextId < LAST_LOCAL_ID - 2 && nextId > 0;
+        return !closed && !draining && nextId < LAST_LOCAL_ID - 2 && nextId > 0;
+    }
+
+    /** True once a drain frame went out (remote) or came in (local). */
+    public boolean isDraining() {
+        return draining;
+    }
+
+    /**
+     * Remote: announces to the peer that this tunnel takes no new stream, with the highest id accepted
+     * so far; later opening frames are refused without a dial. A peer that did not announce the drain
+     * frame is not sent one (false). Called again, does nothing.
+     */
+    public boolean drain() {
+        openLock.lock();
+        try {
+            if (draining || closed) return draining;
+            if (!peerDrains) {
+                // the peer's announcement may still be on its way: drain as soon as it is in
+                if (!peerExtensions && settings.extensions()) drainWhenAnnounced = true;
+                return false;
+            }
+            draining = true;
+            writer.sendUrgent(drainFrame(highestAccepted));
+            LOG.log(Level.INFO, "{0}: draining, streams above {1} go elsewhere", this, Integer.toUnsignedString(highestAccepted));
+            return true;
+        } catch (IOException e) {
+            return false; // closing anyway
+        } finally {
+            openLock.unlock();
+        }
+    }
+
+    /**
+     * Ends the tunnel on purpose: remote resets every stream still open (rst 1 with the reason, never a
+     * silent close), local tells remote it is leaving (a drain frame with id 0, to a peer that
+     * understands it); both then let the writer send that for up to a second and close.
+     */
+    public void closeGracefully(String reason) {
+        try {
+            if (side == Side.REMOTE) {
+                for (Stream s : List.copyOf(streams.values())) s.reset(ErrorCode.ERR, reason);
+            } else if (peerDrains && !closed) {
+                writer.sendUrgent(drainFrame(0));
+            }
+            writer.awaitIdle(TimeUnit.SECONDS.toNanos(1));
+        } catch (IOException e) {
+            // closed already
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close();
+    }
+
+    private static Frame drainFrame(int lastAccepted) {
+        return new Frame(Frame.CONNECTION_STREAM, FrameType.DRAIN, ByteBuffer.allocate(4).putInt(lastAccepted).array());
     }
 
     public boolean isClosed() {
@@ -259,6 +370,11 @@ public final class Tunnel implements AutoCloseable {
         return Math.max(0, createdNanos + ANNOUNCEMENT_WAIT_NANOS - System.nanoTime());
     }
 
+    /** The most a stream keeps for a replay: the first window (the peer's initial window, or ours before it announced). */
+    int replayLimit() {
+        return peerExtensions ? peerWindow : settings.window();
+    }
+
     /** Largest payload of one data frame we send; a datagram larger than this cannot travel whole. */
     public int maxDataPayload() {
         return settings.maxFramePayload();
@@ -284,8 +400,8 @@ public final class Tunnel implements AutoCloseable {
 
     private void announce() {
         try {
-            Settings ours = side == Side.LOCAL ? Settings.announce(settings.window(), settings.connectConfirm())
-                    : Settings.announce(settings.window());
+            Settings ours = (side == Side.LOCAL ? Settings.announce(settings.window(), settings.connectConfirm())
+                    : Settings.announce(settings.window())).withDrain();
             writer.sendUrgent(new Frame(Frame.CONNECTION_STREAM, FrameType.SET, ours.encode()));
         } catch (IOException e) {
             // the tunnel is closing; nothing to announce to
@@ -300,8 +416,13 @@ public final class Tunnel implements AutoCloseable {
         try {
             peerWindow = peer.initialWindow(0);
             peerWantsConnected = peer.wantsConnectConfirm();
+            peerDrains = peer.understandsDrain();
             peerExtensions = true;
             if (side == Side.REMOTE) announce();
+            if (drainWhenAnnounced && peerDrains) {
+                draining = true;
+                writer.sendUrgent(drainFrame(highestAccepted));
+            }
             // Streams opened before the announcement: their send credit and our first grant start now.
             if (side == Side.LOCAL) {
                 for (Stream s : streams.values()) {
@@ -441,6 +562,7 @@ public final class Tunnel implements AutoCloseable {
             return;
         }
         Stream stream = streams.get(id);
+        if (stream != null && side == Side.LOCAL) stream.accepted(); // remote knows the stream: nothing to replay
         if (type != null && type.opensStream()) {
             onOpen(frame, type, stream);
             return;
@@ -469,6 +591,8 @@ public final class Tunnel implements AutoCloseable {
             // A ping is 8 bytes (docs/extensions.md): a longer one would make us queue as long a pong.
             if (frame.payload().length != PING_PAYLOAD) throw new ProtocolException("ping with " + frame.payload().length + " payload bytes");
             writer.sendUrgent(new Frame(Frame.CONNECTION_STREAM, FrameType.PONG, frame.payload()));
+        } else if (type == FrameType.DRAIN) {
+            onDrain(frame.payload());
         } else if (type == FrameType.PONG && frame.payload().length == PING_PAYLOAD) {
             long token = ByteBuffer.wrap(frame.payload()).getLong();
             TunnelInfo i = info;
@@ -476,6 +600,49 @@ public final class Tunnel implements AutoCloseable {
             CountDownLatch waiting = pingsAwaited.isEmpty() ? null : pingsAwaited.get(token);
             if (waiting != null) waiting.countDown();
         }
+    }
+
+    /**
+     * The peer's drain frame. From remote: streams up to the id stay here; those above it were never
+     * dialed and are handed to {@link #onDrained} (on a thread of its own) to be opened elsewhere. From
+     * local: it is leaving, and the log says so when the tunnel ends.
+     */
+    private void onDrain(byte[] payload) throws ProtocolException {
+        if (payload.length != 4) throw new ProtocolException("drain frame with " + payload.length + " payload bytes");
+        long last = ByteBuffer.wrap(payload).getInt() & 0xffffffffL;
+        if (side == Side.REMOTE) {
+            peerLeft = true;
+            LOG.log(Level.INFO, "{0}: client left ({1} streams open)", this, streams.size());
+            return;
+        }
+        List<Stream> moved = new ArrayList<>();
+        openLock.lock();
+        try {
+            draining = true;
+            for (Stream s : List.copyOf(streams.values())) {
+                if ((s.id() & 0xffffffffL) <= last) {
+                    s.accepted();
+                } else if (streams.remove(s.id(), s)) {
+                    moved.add(s);
+                }
+            }
+        } finally {
+            openLock.unlock();
+        }
+        for (Stream s : moved) {
+            FlowControl.Window w = s.detach();
+            writer.reset(s.lane, null);
+            flow.closed(w, false);
+        }
+        LOG.log(Level.INFO, "{0}: remote drains the tunnel at stream {1}; {2} streams to replay elsewhere", this, Long.toString(last), moved.size());
+        Consumer<List<Stream>> action = onDrained;
+        if (!moved.isEmpty()) Thread.ofVirtual().name(name + " replay").start(() -> action.accept(moved));
+        // the remote will close it once the accepted streams are done; nothing more to do here
+    }
+
+    /** Remote: the peer said it is leaving (a drain frame from local). */
+    public boolean peerLeft() {
+        return peerLeft;
     }
 
     private void onWindow(Stream stream, byte[] payload) throws ProtocolException {
@@ -515,8 +682,20 @@ public final class Tunnel implements AutoCloseable {
             return;
         }
         // --- end stream cap
-        Stream stream = new Stream(this, id, true);
-        streams.put(id, stream);
+        Stream stream;
+        openLock.lock();
+        try {
+            if (draining) {
+                // above the id our drain frame named: never dialed; the peer opens it again elsewhere
+                writer.sendUrgent(rstFrame(id, ErrorCode.ERR, "tunnel is draining"));
+                return;
+            }
+            stream = new Stream(this, id, true);
+            streams.put(id, stream);
+            if (Integer.compareUnsigned(id, highestAccepted) > 0) highestAccepted = id;
+        } finally {
+            openLock.unlock();
+        }
         acceptor.accept(stream, type, target);
     }
 
@@ -572,6 +751,8 @@ public final class Tunnel implements AutoCloseable {
         flow.releaseAll();
         if (failure instanceof ProtocolException) {
             LOG.log(Level.WARNING, "{0} closed: protocol error: {1}", this, describe(failure));
+        } else if (peerLeft) {
+            LOG.log(Level.INFO, "{0} closed: client left{1}", this, cut.isEmpty() ? "" : " (" + cut.size() + " streams cut)");
         } else if (failure instanceof NothingAfterHeader) {
             LOG.log(Level.WARNING, "{0} closed: {1}", this, failure.getMessage());
         } else if (failure != null && !(failure instanceof SocketException && cut.isEmpty())) {
@@ -581,7 +762,7 @@ public final class Tunnel implements AutoCloseable {
             LOG.log(Level.DEBUG, "{0} closed", this);
         }
         TunnelInfo i = info;
-        if (i != null) observer.tunnelClosed(i, reason, failure == null ? "" : describe(failure));
+        if (i != null) observer.tunnelClosed(i, peerLeft ? CloseReason.CLIENT_LEFT : reason, failure == null ? "" : describe(failure));
         onClosed.accept(this);
     }
 }

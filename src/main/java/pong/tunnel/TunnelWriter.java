@@ -3,6 +3,7 @@ package pong.tunnel;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import pong.protocol.Frame;
@@ -173,6 +174,39 @@ final class TunnelWriter {
             lane.space.signalAll();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Queues the frames a moved stream sends again on this tunnel (its opening frame, kept data, maybe
+     * its finish) without waiting: they are bounded by the first window. {@code last} closes the lane
+     * behind them, as {@link #sendLast} does.
+     */
+    void sendReplay(Lane lane, List<Frame> frames, boolean last) throws IOException {
+        lock.lock();
+        try {
+            if (closed) throw new IOException("tunnel closed");
+            for (Frame f : frames) {
+                budget.force(f.length());
+                enqueue(lane, f);
+            }
+            if (last) lane.closed = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until everything queued has been written (or the writer closed), at most {@code nanos}. */
+    void awaitIdle(long nanos) throws InterruptedException {
+        long deadline = System.nanoTime() + nanos;
+        while (System.nanoTime() - deadline < 0) {
+            lock.lock();
+            try {
+                if (closed || (urgent.isEmpty() && ready.isEmpty() && !socket.isLocked())) return;
+            } finally {
+                lock.unlock();
+            }
+            Thread.sleep(5);
         }
     }
 

@@ -102,6 +102,17 @@ class CheckReportsEachStepTest {
     }
 
     @Test
+    void everyEndpointOfARemoteListIsCheckedAndOneThatIsDownFailsTheCheck() throws Exception {
+        int closed = PongJar.freePort();
+        PongJar.Result r = check(local("tls://127.0.0.1:" + closed + ",tls://localhost:" + remotePort, CLIENT));
+        assertEquals(1, r.exit(), r.output());
+        assertLine(r, "OK", "remote", "endpoint 1 of 2: tls://127.0.0.1:" + closed);
+        assertLine(r, "FAIL", "tcp", "cannot connect to 127.0.0.1 port " + closed);
+        assertLine(r, "OK", "remote", "endpoint 2 of 2: tls://localhost:" + remotePort);
+        assertLine(r, "OK", "header", "remote accepted client.id " + CLIENT + " and answered a ping");
+    }
+
+    @Test
     void anUnknownClientIdFailsAtTheHeaderWithTheFix() throws Exception {
         UUID stranger = UUID.randomUUID();
         PongJar.Result r = check(local("tls://localhost:" + remotePort, stranger));

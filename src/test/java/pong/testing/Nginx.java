@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real nginx (Debian's package) in the foreground for tests: its own prefix folder holding the
@@ -67,19 +65,8 @@ public final class Nginx implements AutoCloseable {
         Process p = new ProcessBuilder(BINARY.toString(), "-p", dir.toString(), "-c", file.toString(), "-g", "daemon off;")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
         Nginx nginx = new Nginx(p, port, dir);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (true) {
-            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                return nginx;
-            } catch (IOException e) {
-                if (!p.isAlive() || System.nanoTime() > deadline) {
-                    nginx.close();
-                    throw new IllegalStateException("nginx did not start: " + Files.readString(dir.resolve("stdout.log"))
-                            + (Files.exists(dir.resolve("error.log")) ? Files.readString(dir.resolve("error.log")) : ""));
-                }
-                Thread.sleep(50);
-            }
-        }
+        Daemons.awaitListening(p, port, "nginx", () -> Files.readString(dir.resolve("stdout.log")) + nginx.errorLog());
+        return nginx;
     }
 
     public int port() {
@@ -93,12 +80,6 @@ public final class Nginx implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy(); // SIGTERM to this pid: nginx's fast shutdown
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly();
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        Daemons.stop(process); // SIGTERM: nginx's fast shutdown
     }
 }

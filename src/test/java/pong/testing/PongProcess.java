@@ -34,7 +34,12 @@ public final class PongProcess implements AutoCloseable {
      */
     public static PongProcess start(Path dir, String name, Map<String, String> properties, String listenScheme, int maxFds)
             throws IOException, InterruptedException {
-        int port = PongJar.freePort();
+        return startOn(dir, name, properties, listenScheme, maxFds, PongJar.freePort());
+    }
+
+    /** Like {@link #start}, listening on this port (a process restarted where its predecessor listened). */
+    public static PongProcess startOn(Path dir, String name, Map<String, String> properties, String listenScheme, int maxFds, int port)
+            throws IOException, InterruptedException {
         Map<String, String> p = new java.util.LinkedHashMap<>(properties);
         p.put("listen", listenScheme + "127.0.0.1:" + port);
         Path props = ProxyPair.writeProperties(dir.resolve(name + ".properties"), p);
@@ -81,6 +86,12 @@ public final class PongProcess implements AutoCloseable {
     /** SIGTERM, as a service manager would send. */
     public void terminate() {
         process.destroy();
+    }
+
+    /** Sends a signal to this process by its pid (STOP, CONT, KILL, ...). */
+    public void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).redirectErrorStream(true).start();
+        if (kill.waitFor() != 0) throw new IOException("kill -" + name + " " + process.pid() + " failed");
     }
 
     public boolean waitFor(long seconds) throws InterruptedException {

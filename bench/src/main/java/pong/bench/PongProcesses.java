@@ -17,7 +17,8 @@ import pong.testing.TestPki;
  * The pong columns: remote and local as two {@code java -jar target/pong.jar} processes on loopback,
  * TLS between them (the test certificate), as tls:// ("pong") or as a WebSocket in TLS, wss:// on the
  * path /tunnel with no web server in between ("pong-wss"), {@code dst.deny=} because the origin is on 127.0.0.1, and
- * stream and connection caps raised to {@link #FANOUT_CAPACITY} for the fanout workload.
+ * stream and connection caps raised to {@link #FANOUT_CAPACITY} for the fanout workload. With
+ * {@code tunnels} above 1 ("pong-t2") local holds that many tunnels to remote, all opened before the workload starts.
  * Extra JVM options for both come from the PONG_JAVA_OPTS environment variable.
  */
 final class PongProcesses implements ProxyUnderTest {
@@ -28,6 +29,7 @@ final class PongProcesses implements ProxyUnderTest {
     private final Path dir;
     private final List<String> javaOpts;
     private final String scheme;
+    private final int tunnels;
     private final UUID clientId = UUID.randomUUID();
     private Process remote;
     private Process local;
@@ -36,16 +38,22 @@ final class PongProcesses implements ProxyUnderTest {
 
     /** @param scheme the transport between the halves: tls or wss */
     PongProcesses(Path jar, Path dir, String scheme) {
+        this(jar, dir, scheme, 1);
+    }
+
+    /** @param tunnels local's tunnels= (its tunnels to the one remote) */
+    PongProcesses(Path jar, Path dir, String scheme, int tunnels) {
         this.jar = jar;
         this.dir = dir;
         this.scheme = scheme;
+        this.tunnels = tunnels;
         String opts = System.getenv().getOrDefault("PONG_JAVA_OPTS", "").trim();
         this.javaOpts = opts.isEmpty() ? List.of() : List.of(opts.split("\\s+"));
     }
 
     @Override
     public String name() {
-        return scheme.equals("tls") ? "pong" : "pong-" + scheme;
+        return (scheme.equals("tls") ? "pong" : "pong-" + scheme) + (tunnels > 1 ? "-t" + tunnels : "");
     }
 
     List<String> javaOpts() {
@@ -77,12 +85,28 @@ final class PongProcesses implements ProxyUnderTest {
         l.put("client.id", clientId.toString());
         l.put("tls.trust", TestPki.certPem().toString());
         l.put("local.max.connections", String.valueOf(FANOUT_CAPACITY));
+        l.put("tunnels", String.valueOf(tunnels));
         Path rLog = dir.resolve("remote-" + run + ".log");
         Path lLog = dir.resolve("local-" + run + ".log");
         remote = Processes.start(command(ProxyPair.writeProperties(dir.resolve("remote.properties"), r)), rLog);
         Processes.awaitPort(remote, remotePort, "pong remote", rLog);
         local = Processes.start(command(ProxyPair.writeProperties(dir.resolve("local.properties"), l)), lLog);
         Processes.awaitPort(local, socksPort, "pong local", lLog);
+        if (tunnels > 1) openTunnels();
+    }
+
+    /**
+     * Local opens its tunnels on the first request (each slot connecting in the background): one request
+     * to a closed port before the workload, and a moment for the connects, so that the workload's streams
+     * find every tunnel up instead of all landing on the first.
+     */
+    private void openTunnels() throws InterruptedException {
+        try (Socket s = Socks5Client.connect(socksPort, "127.0.0.1", 1)) {
+            // a listener on port 1 answered: the tunnels are opening all the same
+        } catch (IOException e) {
+            // refused by remote, as expected: what matters is that local started connecting every tunnel
+        }
+        Thread.sleep(1000);
     }
 
     private List<String> command(Path properties) {

@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * <p>The floor columns ({@link RelayChain}: two bare TLS relay processes on virtual or platform threads)
  * run the data-path workloads and open, to show what any two-process relay gets on this machine.
  *
- * <p>Options: {@code --quick} (small sizes, a smoke run), {@code --only direct,pong,pong-wss,ssh,floor-vt,floor-pt},
+ * <p>Options: {@code --quick} (small sizes, a smoke run), {@code --only direct,pong,pong-t2,pong-wss,ssh,floor-vt,floor-pt}
+ * (pong-t2: tls with tunnels=2),
  * {@code --workloads bulk1,bulk16,upload,rr,open,fanout,hol}, {@code --out FILE}, {@code --root DIR}
  * (the project, for target/pong.jar; default "."), {@code --skip-ssh REASON}, {@code --command TEXT}
  * (recorded as the command), {@code --note TEXT} (recorded with the table), {@code --keep} (keep the temp
@@ -56,12 +57,12 @@ public final class SystemBench {
         List<String> notes = new ArrayList<>();
         List<ProxyUnderTest> columns = new ArrayList<>();
         if (only.contains("direct")) columns.add(new DirectPath());
-        for (String scheme : List.of("tls", "wss")) {
-            String name = scheme.equals("tls") ? "pong" : "pong-" + scheme;
+        for (String name : List.of("pong", "pong-t2", "pong-wss")) {
             if (!only.contains(name)) continue;
+            String scheme = name.equals("pong-wss") ? "wss" : "tls";
             Path jar = root.resolve("target/pong.jar");
             if (PongProcesses.exists(jar)) {
-                PongProcesses pong = new PongProcesses(jar, Files.createDirectories(tmp.resolve(name)), scheme);
+                PongProcesses pong = new PongProcesses(jar, Files.createDirectories(tmp.resolve(name)), scheme, name.equals("pong-t2") ? 2 : 1);
                 columns.add(pong);
                 if (!pong.javaOpts().isEmpty() && notes.stream().noneMatch(n -> n.startsWith("pong JVM options"))) {
                     notes.add("pong JVM options (PONG_JAVA_OPTS): " + String.join(" ", pong.javaOpts()));

@@ -93,7 +93,9 @@ class ListenersOutliveRunningOutOfFdsEndToEndTest {
             try {
                 served.run();
                 break;
-            } catch (IOException e) {
+            } catch (IOException | AssertionError e) {
+                // a transfer that started while the process was still at its limit may be cut (its tunnel was
+                // accepted and reset by the fd reserve): that is the bound at work, so try again until the deadline
                 if (System.nanoTime() > deadline) throw e;
                 Thread.sleep(200);
             }

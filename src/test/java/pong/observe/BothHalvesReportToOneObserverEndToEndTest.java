@@ -92,7 +92,7 @@ class BothHalvesReportToOneObserverEndToEndTest {
             }
             try {
                 assertTrue(Eventually.holds(() -> Observed.value(pair.remote.monitoring(),
-                        "pong_tunnels_closed_total{transport=\"tls\",reason=\"peer_closed\"}") == 1), () -> pair.remote.monitoring().registry().scrape());
+                        "pong_tunnels_closed_total{transport=\"tls\",reason=\"client_left\"}") == 1), () -> pair.remote.monitoring().registry().scrape());
                 assertEquals(1, Observed.value(pair.local.monitoring(), "pong_tunnels_closed_total{transport=\"tls\",reason=\"shutdown\"}"));
             } finally {
                 pair.close();

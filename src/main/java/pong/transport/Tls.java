@@ -50,14 +50,16 @@ public final class Tls {
     /**
      * Remote's TLS on an accepted connection: the handshake runs here, on the caller's thread, bounded
      * by the socket's read timeout (and by whoever closes {@code raw}). Closing the result closes {@code raw}.
+     * With application protocols, ALPN picks the first of them the client also offers (none: no ALPN).
      */
-    public static SSLSocket serverSide(Socket raw, SSLContext context) throws IOException {
+    public static SSLSocket serverSide(Socket raw, SSLContext context, String... applicationProtocols) throws IOException {
         SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(raw, null, true);
         s.setUseClientMode(false);
         SSLParameters p = s.getSSLParameters();
         p.setProtocols(PROTOCOLS);
         p.setCipherSuites(cipherSuites(p.getCipherSuites()));
         p.setUseCipherSuitesOrder(true);
+        if (applicationProtocols.length > 0) p.setApplicationProtocols(applicationProtocols);
         s.setSSLParameters(p);
         s.startHandshake();
         return s;
@@ -65,9 +67,11 @@ public final class Tls {
 
     /**
      * Local's TLS on a connected socket, with SNI and (unless pinned or insecure) the host name check
-     * against {@code options.sni()} or else {@code host}. The handshake runs within the timeout.
+     * against {@code options.sni()} or else {@code host}. The handshake runs within the timeout. With
+     * application protocols, they are offered by ALPN (the caller checks what the server chose).
      */
-    public static SSLSocket clientSide(Socket raw, ClientOptions options, String host, int port, Duration timeout) throws IOException {
+    public static SSLSocket clientSide(Socket raw, ClientOptions options, String host, int port, Duration timeout,
+                                       String... applicationProtocols) throws IOException {
         String peerName = options.sni() != null ? options.sni() : host;
         SSLSocket s = (SSLSocket) options.tls().getSocketFactory().createSocket(raw, peerName, port, true);
         SSLParameters p = s.getSSLParameters();
@@ -75,6 +79,7 @@ public final class Tls {
         p.setCipherSuites(cipherSuites(p.getCipherSuites()));
         if (Address.ipLiteral(peerName) == null) p.setServerNames(List.of(new SNIHostName(peerName)));
         if (options.verifyHostname()) p.setEndpointIdentificationAlgorithm("HTTPS");
+        if (applicationProtocols.length > 0) p.setApplicationProtocols(applicationProtocols);
         s.setSSLParameters(p);
         s.setSoTimeout((int) timeout.toMillis());
         s.startHandshake();

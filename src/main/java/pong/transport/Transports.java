@@ -22,6 +22,10 @@ public final class Transports {
         register(new TlsTransport());
         register(new WebSocketTransport(false));
         register(new WebSocketTransport(true));
+        register(new Http2Transport(false));
+        register(new Http2Transport(true));
+        register(new GrpcTransport(false));
+        register(new GrpcTransport(true));
     }
 
     private Transports() {
@@ -71,6 +75,13 @@ public final class Transports {
             throw e;
         }
         return s;
+    }
+
+    /** What is left of a connect timeout that started at {@code deadline - timeout}; fails once it has passed. */
+    static Duration remaining(long deadline) throws IOException {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) throw new IOException("connect.timeout passed during the handshake");
+        return Duration.ofNanos(left);
     }
 
     /** Socket options every accepted tunnel connection gets before its handshake. */

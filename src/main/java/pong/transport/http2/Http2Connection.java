@@ -753,6 +753,7 @@ public final class Http2Connection implements AutoCloseable {
         try {
             s.inputClosed = true;
             discard(s);
+            s.readable.signalAll(); // a reader blocked on this stream sees the end at once
         } finally {
             lock.unlock();
         }

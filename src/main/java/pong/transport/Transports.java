@@ -26,6 +26,8 @@ public final class Transports {
         register(new Http2Transport(true));
         register(new GrpcTransport(false));
         register(new GrpcTransport(true));
+        register(new Http1Transport(false));
+        register(new Http1Transport(true));
     }
 
     private Transports() {

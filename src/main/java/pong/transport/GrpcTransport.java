@@ -72,7 +72,7 @@ final class GrpcTransport extends Http2Transport {
     @Override
     Http2Conduit conduit(Http2Stream stream, Http2Connection owned, InetSocketAddress peer, String security) {
         boolean server = owned == null;
-        InputStream in = new GrpcMessages.Reader(stream.input(), MAX_MESSAGE);
+        InputStream in = new GrpcMessages.Reader(server ? stream.input() : responseBody(stream), MAX_MESSAGE);
         if (!server) in = new StatusCheckingInput(in, stream);
         Http2Conduit.Finisher finish = server
                 ? (s, out) -> {

@@ -3,6 +3,7 @@ package pong.transport;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLSocket;
@@ -32,6 +32,9 @@ import pong.transport.http2.Http2Stream;
  * once, and from then on the request body carries local's tunnel bytes and the response body remote's,
  * for the life of the tunnel (pong-go's h2 transport does the same). The bytes are the tls transport's:
  * the 17-byte connection header, then pong frames.
+ *
+ * <p>Local sends the connection header right behind its request, without waiting for remote's response
+ * headers (a front may hold those back until body bytes follow); they are checked on the first read.
  *
  * <p>One connection on remote may carry many tunnels: a reverse proxy in front (Caddy, nginx) multiplexes
  * several clients onto one upstream connection, so every stream is a conduit of its own, with its own flow
@@ -95,9 +98,44 @@ class Http2Transport implements Transport {
         return "200".equals(status) ? null : "status " + status;
     }
 
-    /** The conduit on a stream whose tunnel request was accepted (owned: local's connection, else null). */
+    /**
+     * The conduit on a stream: remote's once it accepted the request; local's (owned: its connection) right
+     * after sending the request, with an input that checks remote's response first ({@link #responseBody}).
+     */
     Http2Conduit conduit(Http2Stream stream, Http2Connection owned, InetSocketAddress peer, String security) {
-        return new Http2Conduit(stream, owned, stream.input(), stream.output(), (s, out) -> out.close(), peer, scheme(), security);
+        InputStream in = owned == null ? stream.input() : responseBody(stream);
+        return new Http2Conduit(stream, owned, in, stream.output(), (s, out) -> out.close(), peer, scheme(), security);
+    }
+
+    /**
+     * Local's view of remote's response body: the first read waits for the response headers and fails
+     * if they refuse the tunnel. Local does not wait for them before sending: a front may hold remote's
+     * headers back until the first body bytes (nginx's grpc_pass does), and those come only once remote
+     * has the connection header.
+     */
+    final InputStream responseBody(Http2Stream stream) {
+        return new FilterInputStream(stream.input()) {
+            private boolean checked;
+
+            private void check() throws IOException {
+                if (checked) return;
+                String why = responseRefusal(stream.awaitHeaders());
+                if (why != null) throw new IOException("remote refused the tunnel request on " + stream + ": " + why);
+                checked = true;
+            }
+
+            @Override
+            public int read() throws IOException {
+                check();
+                return super.read();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                check();
+                return super.read(b, off, len);
+            }
+        };
     }
 
     static String value(List<HeaderField> fields, String name) {
@@ -122,17 +160,6 @@ class Http2Transport implements Transport {
                 s = tls;
             }
             connection = Http2Connection.client(link(s, null), OPTIONS);
-            Http2Connection c = connection;
-            // the response must come by the deadline: past it, the connection is cut and the wait below fails
-            AtomicInteger outcome = new AtomicInteger(); // 0 waiting, 1 answered, 2 timed out
-            Thread.ofVirtual().name("h2 connect deadline " + to).start(() -> {
-                try {
-                    Thread.sleep(Math.max(1, Transports.remaining(deadline).toMillis()));
-                } catch (IOException | InterruptedException e) {
-                    // the deadline has passed already
-                }
-                if (outcome.compareAndSet(0, 2)) c.abort();
-            });
             List<HeaderField> request = new ArrayList<>();
             request.add(new HeaderField(":method", "POST"));
             request.add(new HeaderField(":scheme", secure ? "https" : "http"));
@@ -140,16 +167,6 @@ class Http2Transport implements Transport {
             request.add(new HeaderField(":path", path(to)));
             request.addAll(requestHeaders());
             Http2Stream stream = connection.openStream(request, false);
-            List<HeaderField> response;
-            try {
-                response = stream.awaitHeaders();
-            } finally {
-                if (!outcome.compareAndSet(0, 1) && outcome.get() == 2) {
-                    throw new IOException("connect.timeout passed waiting for remote's HTTP/2 response at " + to);
-                }
-            }
-            String why = responseRefusal(response);
-            if (why != null) throw new IOException("remote at " + to + " refused the tunnel request: " + why);
             return conduit(stream, connection, (InetSocketAddress) s.getRemoteSocketAddress(), Sockets.security(s));
         } catch (IOException | RuntimeException e) {
             if (connection != null) connection.abort();

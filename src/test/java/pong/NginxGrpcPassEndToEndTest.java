@@ -18,6 +18,7 @@ class NginxGrpcPassEndToEndTest extends HttpFrontCases {
                         grpc_read_timeout READ_TIMEOUTs;
                         grpc_send_timeout READ_TIMEOUTs;
                         client_body_timeout READ_TIMEOUTs;
+                        client_max_body_size 0;
                     }
             """;
 
@@ -37,7 +38,6 @@ class NginxGrpcPassEndToEndTest extends HttpFrontCases {
 
     @Override
     void stopFront() {
-        try { System.out.println("NGINXLOG " + nginx.errorLog()); } catch (Exception e) { }
         if (nginx != null) nginx.close();
     }
 

@@ -52,7 +52,7 @@ public final class Nginx implements AutoCloseable {
                 master_process off;
                 worker_processes 1;
                 pid DIR/nginx.pid;
-                error_log DIR/error.log debug;
+                error_log DIR/error.log info;
                 events { worker_connections 1024; }
                 http {
                     access_log DIR/access.log;

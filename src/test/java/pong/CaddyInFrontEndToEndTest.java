@@ -9,9 +9,10 @@ import pong.testing.Caddy;
  * the tunnels of both local instances share one upstream connection.
  */
 class CaddyInFrontEndToEndTest extends HttpFrontCases {
+
     /** The site block of docs/deploy-caddy.md with the test's upstream port and read timeout. */
     private static final String SITE_BODY = """
-                	reverse_proxy /tunnel 127.0.0.1:UPSTREAM {
+                	reverse_proxy PATH 127.0.0.1:UPSTREAM {
                 		flush_interval -1
                 		transport http {
                 			versions h2c 2
@@ -25,14 +26,23 @@ class CaddyInFrontEndToEndTest extends HttpFrontCases {
 
     @Override
     String startFront(int upstreamPort) throws Exception {
-        caddy = Caddy.start(SITE_BODY.replace("UPSTREAM", String.valueOf(upstreamPort))
+        caddy = Caddy.start(SITE_BODY.replace("UPSTREAM", String.valueOf(upstreamPort)).replace("PATH", path())
                 .replace("READ_TIMEOUT", String.valueOf(READ_TIMEOUT_SECONDS)));
-        return "h2://127.0.0.1:" + caddy.port() + "/tunnel";
+        return (grpc() ? "grpcs" : "h2") + "://127.0.0.1:" + caddy.port() + path();
+    }
+
+    /** False: h2 to Caddy, h2c behind it; true: grpcs and grpc ({@link CaddyInFrontCarryingGrpcEndToEndTest}). */
+    boolean grpc() {
+        return false;
+    }
+
+    private String path() {
+        return grpc() ? "/pong.Tunnel/Stream" : "/tunnel";
     }
 
     @Override
     String remoteListen() {
-        return "h2c://127.0.0.1:0/tunnel";
+        return (grpc() ? "grpc" : "h2c") + "://127.0.0.1:0" + path();
     }
 
     @Override

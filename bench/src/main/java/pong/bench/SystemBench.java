@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * <p>The floor columns ({@link RelayChain}: two bare TLS relay processes on virtual or platform threads)
  * run the data-path workloads and open, to show what any two-process relay gets on this machine.
  *
- * <p>Options: {@code --quick} (small sizes, a smoke run), {@code --only direct,pong,pong-wss,ssh,floor-vt,floor-pt},
+ * <p>Options: {@code --quick} (small sizes, a smoke run), {@code --only direct,pong,pong-wss,pong-h2,pong-grpc,ssh,floor-vt,floor-pt},
  * {@code --workloads bulk1,bulk16,upload,rr,open,fanout,hol}, {@code --out FILE}, {@code --root DIR}
  * (the project, for target/pong.jar; default "."), {@code --skip-ssh REASON}, {@code --command TEXT}
  * (recorded as the command), {@code --note TEXT} (recorded with the table), {@code --keep} (keep the temp
@@ -56,8 +56,8 @@ public final class SystemBench {
         List<String> notes = new ArrayList<>();
         List<ProxyUnderTest> columns = new ArrayList<>();
         if (only.contains("direct")) columns.add(new DirectPath());
-        for (String scheme : List.of("tls", "wss")) {
-            String name = scheme.equals("tls") ? "pong" : "pong-" + scheme;
+        for (String scheme : PongProcesses.SCHEMES) {
+            String name = PongProcesses.columnName(scheme);
             if (!only.contains(name)) continue;
             Path jar = root.resolve("target/pong.jar");
             if (PongProcesses.exists(jar)) {

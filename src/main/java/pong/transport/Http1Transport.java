@@ -36,11 +36,8 @@ final class Http1Transport implements Transport {
 
     @Override
     public Conduit connect(Endpoint to, ClientOptions options, Duration timeout) throws IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Socket raw = Transports.dial(to, timeout);
+        Socket s = Transports.dial(to, options, timeout, secure);
         try {
-            Socket s = secure ? Tls.clientSide(raw, options, to.host(), to.port(), Transports.remaining(deadline)) : raw;
-            s.setSoTimeout((int) Math.max(1, Transports.remaining(deadline).toMillis()));
             String request = "POST " + to.path() + " HTTP/1.1\r\nHost: " + HttpListener.authority(to, options, defaultPort())
                     + "\r\nUser-Agent: " + USER_AGENT + "\r\n\r\n";
             OutputStream out = s.getOutputStream();
@@ -53,7 +50,7 @@ final class Http1Transport implements Transport {
             s.setSoTimeout(0);
             return new SocketConduit(s, scheme());
         } catch (IOException | RuntimeException e) {
-            raw.close();
+            s.close();
             throw e;
         }
     }

@@ -147,18 +147,14 @@ class Http2Transport implements Transport {
 
     @Override
     public Conduit connect(Endpoint to, ClientOptions options, Duration timeout) throws IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Socket raw = Transports.dial(to, timeout);
+        Socket s = Transports.dial(to, options, timeout, secure, H2);
         Http2Connection connection = null;
         try {
-            Socket s = raw;
-            if (secure) {
-                SSLSocket tls = Tls.clientSide(raw, options, to.host(), to.port(), Transports.remaining(deadline), H2);
-                if (!H2.equals(tls.getApplicationProtocol())) {
-                    throw new IOException("remote at " + to + " does not speak HTTP/2 in TLS (ALPN chose '" + tls.getApplicationProtocol() + "')");
-                }
-                s = tls;
+            if (secure && !H2.equals(((SSLSocket) s).getApplicationProtocol())) {
+                throw new IOException("remote at " + to + " does not speak HTTP/2 in TLS (ALPN chose '"
+                        + ((SSLSocket) s).getApplicationProtocol() + "')");
             }
+            s.setSoTimeout(0); // the connection's reader waits for as long as the tunnel lives
             connection = Http2Connection.client(link(s, null), OPTIONS);
             List<HeaderField> request = new ArrayList<>();
             request.add(new HeaderField(":method", "POST"));
@@ -170,7 +166,7 @@ class Http2Transport implements Transport {
             return conduit(stream, connection, (InetSocketAddress) s.getRemoteSocketAddress(), Sockets.security(s));
         } catch (IOException | RuntimeException e) {
             if (connection != null) connection.abort();
-            raw.close();
+            s.close();
             throw e;
         }
     }

@@ -79,6 +79,24 @@ public final class Transports {
         return s;
     }
 
+    /**
+     * A TCP connection for a tunnel and, for a secure transport, TLS on it (offering these ALPN protocols),
+     * all within the timeout; the socket's read timeout is what is left of it, for the handshake that
+     * follows (the caller sets it to 0 once that is done, and closes the socket if it fails).
+     */
+    static Socket dial(Endpoint to, ClientOptions options, Duration timeout, boolean tls, String... applicationProtocols) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Socket raw = dial(to, timeout);
+        try {
+            Socket s = tls ? Tls.clientSide(raw, options, to.host(), to.port(), remaining(deadline), applicationProtocols) : raw;
+            s.setSoTimeout((int) Math.max(1, remaining(deadline).toMillis()));
+            return s;
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
+    }
+
     /** What is left of a connect timeout that started at {@code deadline - timeout}; fails once it has passed. */
     static Duration remaining(long deadline) throws IOException {
         long left = deadline - System.nanoTime();

@@ -44,11 +44,8 @@ final class WebSocketTransport implements Transport {
 
     @Override
     public Conduit connect(Endpoint to, ClientOptions options, Duration timeout) throws IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Socket raw = Transports.dial(to, timeout);
+        Socket s = Transports.dial(to, options, timeout, secure);
         try {
-            Socket s = secure ? Tls.clientSide(raw, options, to.host(), to.port(), Transports.remaining(deadline)) : raw;
-            s.setSoTimeout((int) Math.max(1, Transports.remaining(deadline).toMillis()));
             byte[] nonce = new byte[16];
             new SecureRandom().nextBytes(nonce);
             String key = Base64.getEncoder().encodeToString(nonce);
@@ -74,7 +71,7 @@ final class WebSocketTransport implements Transport {
             s.setSoTimeout(0);
             return new WebSocketConduit(s, in, true, (InetSocketAddress) s.getRemoteSocketAddress(), scheme());
         } catch (IOException | RuntimeException e) {
-            raw.close();
+            s.close();
             throw e;
         }
     }

@@ -46,7 +46,7 @@ public record LocalConfig(
         String httpHost = c.optional("http.host");
         if (httpHost != null && httpHost.isEmpty()) httpHost = null;
         if (httpHost != null && !remote.transport().http()) {
-            throw c.error("http.host", "only applies to HTTP-based transports (ws://, wss://), not " + remote.scheme() + "://");
+            throw c.error("http.host", "only applies to HTTP-based transports (ws, wss, h2c, h2, grpc, grpcs, http, https), not " + remote.scheme() + "://");
         }
         if (httpHost != null && !validHost(httpHost)) throw c.error("http.host", "'" + httpHost + "' is not HOST or HOST:PORT");
         UUID id = c.uuid("client.id", c.required("client.id"));

@@ -3,13 +3,9 @@ package pong.testing;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real Caddy (Debian's package) in the foreground for tests: a Caddyfile with {@code admin off}, no
@@ -37,10 +33,7 @@ public final class Caddy implements AutoCloseable {
     public static Caddy start(String siteBody) throws Exception {
         assertTrue(Files.isExecutable(BINARY), "caddy is not installed (" + BINARY + "): apt-get install caddy");
         Path dir = Files.createTempDirectory("pong-caddy");
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
+        int port = FrontProcess.freePort();
         String conf = """
                 {
                 	admin off
@@ -63,18 +56,8 @@ public final class Caddy implements AutoCloseable {
         env.put("XDG_CONFIG_HOME", dir.resolve("config").toString());
         Process p = pb.start();
         Caddy caddy = new Caddy(p, port, dir);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (true) {
-            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                return caddy;
-            } catch (IOException e) {
-                if (!p.isAlive() || System.nanoTime() > deadline) {
-                    caddy.close();
-                    throw new IllegalStateException("caddy did not start: " + caddy.log());
-                }
-                Thread.sleep(50);
-            }
-        }
+        FrontProcess.awaitListening(p, port, "caddy", caddy::log);
+        return caddy;
     }
 
     public int port() {
@@ -89,12 +72,6 @@ public final class Caddy implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy(); // SIGTERM to this pid: Caddy's graceful stop
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly();
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        FrontProcess.stop(process); // SIGTERM: Caddy's graceful stop
     }
 }

@@ -3,12 +3,8 @@ package pong.testing;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real nginx (Debian's package) in the foreground for tests: its own prefix folder holding the
@@ -44,10 +40,7 @@ public final class Nginx implements AutoCloseable {
     private static Nginx start(String serverBody, boolean http2) throws Exception {
         assertTrue(Files.isExecutable(BINARY), "nginx is not installed (" + BINARY + "): apt-get install nginx");
         Path dir = Files.createTempDirectory("pong-nginx");
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
+        int port = FrontProcess.freePort();
         String conf = """
                 master_process off;
                 worker_processes 1;
@@ -76,19 +69,8 @@ public final class Nginx implements AutoCloseable {
         Process p = new ProcessBuilder(BINARY.toString(), "-p", dir.toString(), "-c", file.toString(), "-g", "daemon off;")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
         Nginx nginx = new Nginx(p, port, dir);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (true) {
-            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                return nginx;
-            } catch (IOException e) {
-                if (!p.isAlive() || System.nanoTime() > deadline) {
-                    nginx.close();
-                    throw new IllegalStateException("nginx did not start: " + Files.readString(dir.resolve("stdout.log"))
-                            + (Files.exists(dir.resolve("error.log")) ? Files.readString(dir.resolve("error.log")) : ""));
-                }
-                Thread.sleep(50);
-            }
-        }
+        FrontProcess.awaitListening(p, port, "nginx", () -> Files.readString(dir.resolve("stdout.log")) + nginx.errorLog());
+        return nginx;
     }
 
     public int port() {
@@ -102,12 +84,6 @@ public final class Nginx implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy(); // SIGTERM to this pid: nginx's fast shutdown
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly();
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        FrontProcess.stop(process); // SIGTERM: nginx's fast shutdown
     }
 }

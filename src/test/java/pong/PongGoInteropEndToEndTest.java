@@ -67,7 +67,7 @@ class PongGoInteropEndToEndTest {
 
     /** Over each transport pong-go's remote has that ours shares (its ws server: any path, each write one message). */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"tls", "ws", "wss"})
+    @ValueSource(strings = {"tls", "ws", "wss", "http", "https"})
     void ourLocalCarriesConcurrentDownloadsThroughPongGoRemoteByteExact(String scheme) throws Exception {
         SplittableRandom random = new SplittableRandom(30);
         try (GoRemotePeer go = GoRemotePeer.start(scheme); ProxyPair pair = localTowards(go); Origin origin = Origin.download();
@@ -86,6 +86,19 @@ class PongGoInteropEndToEndTest {
             assertEquals(List.of(ConnectionHeader.of(pair.clientId)), go.headers());
             assertEquals(List.of(), go.crashes());
             assertSafeForPongGo(go.framesReceived());
+        }
+    }
+
+    /** pong-go's h1 request form, as its server reads it (NOTES.md): POST on the path, Host, no body. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"http", "https"})
+    void ourLocalSendsPongGoTheH1RequestHeadItExpects(String scheme) throws Exception {
+        try (GoRemotePeer go = GoRemotePeer.start(scheme); ProxyPair pair = localTowards(go); Origin origin = Origin.download()) {
+            Transfers.assertDownload(pair.socksPort(), origin.port(), 1000, 5);
+            String head = go.requestHeads().get(0);
+            String port = go.endpoint().substring(go.endpoint().lastIndexOf(':') + 1, go.endpoint().indexOf('/', go.endpoint().lastIndexOf(':')));
+            assertEquals("POST " + GoRemotePeer.H1_PATH + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUser-Agent: Mozilla/5.0\r\n\r\n", head);
+            assertEquals(List.of(ConnectionHeader.of(pair.clientId)), go.headers());
         }
     }
 
@@ -150,6 +163,24 @@ class PongGoInteropEndToEndTest {
             assertEquals(0, pair.remote.activeStreams(), "streams left open on our remote");
             assertEquals(List.of(), go.crashes());
             assertSafeForPongGo(go.framesReceived());
+        }
+    }
+
+    @Test
+    void pongGoLocalGetsByteExactDownloadsThroughOurHttpsRemote() throws Exception {
+        SplittableRandom random = new SplittableRandom(32);
+        try (ProxyPair pair = ProxyPair.over("https"); Origin origin = Origin.download();
+             GoLocalPeer go = new GoLocalPeer(pair.remote.port(), pair.clientId, "/tunnel")) {
+            Address target = new Address("127.0.0.1", origin.port());
+            for (int i = 0; i < 10; i++) {
+                long size = random.nextInt(256 * 1024);
+                long seed = random.nextLong();
+                GoLocalPeer.Stream s = go.open(target, downloadRequest(size, seed));
+                assertArrayEquals(TestData.sha256(seed, size), TestData.sha256(new java.io.ByteArrayInputStream(s.read(Long.MAX_VALUE, WAIT))));
+            }
+            assertTrue(go.h1ResponseHead.startsWith("HTTP/1.1 200 OK\r\n"), go.h1ResponseHead);
+            assertEquals(1, Observed.sum(pair.remote.monitoring(), "pong_tunnels_opened_total"));
+            assertEquals(List.of(), go.crashes());
         }
     }
 

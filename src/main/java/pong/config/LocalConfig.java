@@ -66,7 +66,7 @@ public record LocalConfig(
         if (httpHost != null && httpHost.isEmpty()) httpHost = null;
         for (Endpoint e : remotes) {
             if (httpHost != null && !e.transport().http()) {
-                throw c.error("http.host", "only applies to HTTP-based transports (ws://, wss://), not " + e.scheme() + "://");
+                throw c.error("http.host", "only applies to HTTP-based transports (ws, wss, h2c, h2, grpc, grpcs, http, https), not " + e.scheme() + "://");
             }
         }
         if (httpHost != null && !validHost(httpHost)) throw c.error("http.host", "'" + httpHost + "' is not HOST or HOST:PORT");

@@ -48,7 +48,7 @@ public record RemoteConfig(
             throw c.error("listen.trusted.proxies", e.getMessage());
         }
         if (!trusted.isEmpty() && !listen.transport().http()) {
-            throw c.error("listen.trusted.proxies", "only applies to HTTP-based transports (ws://, wss://), not " + listen.scheme() + "://");
+            throw c.error("listen.trusted.proxies", "only applies to HTTP-based transports (ws, wss, h2c, h2, grpc, grpcs, http, https), not " + listen.scheme() + "://");
         }
         if (listen.transport().secure()) {
             if (keystore == null && (cert == null || key == null)) {

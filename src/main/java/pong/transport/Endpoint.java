@@ -4,10 +4,11 @@ import java.net.InetSocketAddress;
 
 /**
  * Where to listen or connect: {@code SCHEME://HOST[:PORT][/PATH]} with a scheme from {@link Transports}
- * ({@code tcp}, {@code tls}, {@code ws}, {@code wss}), or a bare {@code HOST:PORT} where the caller
- * allows it. IPv6 hosts go in brackets: {@code tls://[::1]:8443}. The port may be left out only where the
- * scheme has a default (ws 80, wss 443); the path only means something for HTTP-based schemes and
- * defaults to {@code /}.
+ * ({@code tcp}, {@code tls}, {@code ws}, {@code wss}, {@code h2c}, {@code h2}, {@code grpc}, {@code grpcs}, {@code http},
+ * {@code https}), or a bare {@code HOST:PORT} where the caller allows it. IPv6 hosts go in brackets:
+ * {@code tls://[::1]:8443}. The port may be left out only where the scheme has a default (80 for the
+ * plain HTTP-based schemes, 443 for those in TLS); the path only means something for HTTP-based schemes
+ * and defaults to {@code /} (which grpc and grpcs read as their default path).
  */
 public record Endpoint(String scheme, String host, int port, String path) {
 

@@ -12,10 +12,17 @@ public final class SocketConduit implements Conduit {
     private final String scheme;
     private final InputStream in;
     private final OutputStream out;
+    private final InetSocketAddress peer;
 
     public SocketConduit(Socket socket, String scheme) throws IOException {
+        this(socket, scheme, null);
+    }
+
+    /** @param peer the client a trusted proxy forwarded for, or null for the socket's peer */
+    public SocketConduit(Socket socket, String scheme, InetSocketAddress peer) throws IOException {
         this.socket = socket;
         this.scheme = scheme;
+        this.peer = peer;
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
     }
@@ -47,7 +54,7 @@ public final class SocketConduit implements Conduit {
 
     @Override
     public InetSocketAddress peer() {
-        return (InetSocketAddress) socket.getRemoteSocketAddress();
+        return peer != null ? peer : (InetSocketAddress) socket.getRemoteSocketAddress();
     }
 
     @Override

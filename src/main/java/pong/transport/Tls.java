@@ -50,11 +50,12 @@ public final class Tls {
     /**
      * Remote's TLS on an accepted connection: the handshake runs here, on the caller's thread, bounded
      * by the socket's read timeout (and by whoever closes {@code raw}). Closing the result closes {@code raw}.
+     * With application protocols, ALPN picks the first of them the client also offers (none: no ALPN).
      */
-    public static SSLSocket serverSide(Socket raw, SSLContext context) throws IOException {
+    public static SSLSocket serverSide(Socket raw, SSLContext context, String... applicationProtocols) throws IOException {
         SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(raw, null, true);
         s.setUseClientMode(false);
-        s.setSSLParameters(serverParameters(s.getSSLParameters()));
+        s.setSSLParameters(serverParameters(s.getSSLParameters(), applicationProtocols));
         s.startHandshake();
         return s;
     }
@@ -72,12 +73,14 @@ public final class Tls {
 
     /**
      * Local's TLS on a connected socket, with SNI and (unless pinned or insecure) the host name check
-     * against {@code options.sni()} or else {@code host}. The handshake runs within the timeout.
+     * against {@code options.sni()} or else {@code host}. The handshake runs within the timeout. With
+     * application protocols, they are offered by ALPN (the caller checks what the server chose).
      */
-    public static SSLSocket clientSide(Socket raw, ClientOptions options, String host, int port, Duration timeout) throws IOException {
+    public static SSLSocket clientSide(Socket raw, ClientOptions options, String host, int port, Duration timeout,
+                                       String... applicationProtocols) throws IOException {
         String peerName = options.sni() != null ? options.sni() : host;
         SSLSocket s = (SSLSocket) options.tls().getSocketFactory().createSocket(raw, peerName, port, true);
-        s.setSSLParameters(clientParameters(s.getSSLParameters(), options, peerName));
+        s.setSSLParameters(clientParameters(s.getSSLParameters(), options, peerName, applicationProtocols));
         s.setSoTimeout((int) timeout.toMillis());
         s.startHandshake();
         s.setSoTimeout(0);
@@ -97,18 +100,20 @@ public final class Tls {
         return channel;
     }
 
-    private static SSLParameters serverParameters(SSLParameters p) {
+    private static SSLParameters serverParameters(SSLParameters p, String... applicationProtocols) {
         p.setProtocols(PROTOCOLS);
         p.setCipherSuites(cipherSuites(p.getCipherSuites()));
         p.setUseCipherSuitesOrder(true);
+        if (applicationProtocols.length > 0) p.setApplicationProtocols(applicationProtocols);
         return p;
     }
 
-    private static SSLParameters clientParameters(SSLParameters p, ClientOptions options, String peerName) {
+    private static SSLParameters clientParameters(SSLParameters p, ClientOptions options, String peerName, String... applicationProtocols) {
         p.setProtocols(PROTOCOLS);
         p.setCipherSuites(cipherSuites(p.getCipherSuites()));
         if (Address.ipLiteral(peerName) == null) p.setServerNames(List.of(new SNIHostName(peerName)));
         if (options.verifyHostname()) p.setEndpointIdentificationAlgorithm("HTTPS");
+        if (applicationProtocols.length > 0) p.setApplicationProtocols(applicationProtocols);
         return p;
     }
 

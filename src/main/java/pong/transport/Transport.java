@@ -40,7 +40,7 @@ public interface Transport {
         /**
          * Runs the transport's handshake on a freshly accepted connection, on that connection's own
          * thread, and hands every conduit it yields to the sink. A transport with one tunnel per
-         * connection (tcp, tls, ws, wss) calls the sink once, on this thread, and returns once the sink
+         * connection (tcp, tls, ws, wss, http, https) calls the sink once, on this thread, and returns once the sink
          * returns; a multiplexing one (HTTP/2) may call it many times and from threads of its own, and
          * returns when the connection ends. The caller owns {@code accepted} and closes it when this
          * throws; it also bounds the whole handshake in time by closing {@code accepted} at its deadline,

@@ -22,6 +22,12 @@ public final class Transports {
         register(new TlsTransport());
         register(new WebSocketTransport(false));
         register(new WebSocketTransport(true));
+        register(new Http2Transport(false));
+        register(new Http2Transport(true));
+        register(new GrpcTransport(false));
+        register(new GrpcTransport(true));
+        register(new Http1Transport(false));
+        register(new Http1Transport(true));
     }
 
     private Transports() {
@@ -71,6 +77,31 @@ public final class Transports {
             throw e;
         }
         return s;
+    }
+
+    /**
+     * A TCP connection for a tunnel and, for a secure transport, TLS on it (offering these ALPN protocols),
+     * all within the timeout; the socket's read timeout is what is left of it, for the handshake that
+     * follows (the caller sets it to 0 once that is done, and closes the socket if it fails).
+     */
+    static Socket dial(Endpoint to, ClientOptions options, Duration timeout, boolean tls, String... applicationProtocols) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Socket raw = dial(to, timeout);
+        try {
+            Socket s = tls ? Tls.clientSide(raw, options, to.host(), to.port(), remaining(deadline), applicationProtocols) : raw;
+            s.setSoTimeout((int) Math.max(1, remaining(deadline).toMillis()));
+            return s;
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
+    }
+
+    /** What is left of a connect timeout that started at {@code deadline - timeout}; fails once it has passed. */
+    static Duration remaining(long deadline) throws IOException {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) throw new IOException("connect.timeout passed during the handshake");
+        return Duration.ofNanos(left);
     }
 
     /** Socket options every accepted tunnel connection gets before its handshake. */

@@ -12,11 +12,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
 import java.util.function.Predicate;
-import pong.protocol.Address;
 
 /**
  * {@code ws://} and {@code wss://}: the tunnel in WebSocket binary messages (RFC 6455) after an
@@ -31,10 +28,6 @@ import pong.protocol.Address;
 final class WebSocketTransport implements Transport {
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     private static final int IO_BUFFER = 64 * 1024;
-    private static final String NOT_FOUND_PAGE = "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n"
-            + "<center><h1>404 Not Found</h1></center>\r\n</body>\r\n</html>\r\n";
-    private static final String BAD_REQUEST_PAGE = "<html>\r\n<head><title>400 Bad Request</title></head>\r\n<body>\r\n"
-            + "<center><h1>400 Bad Request</h1></center>\r\n</body>\r\n</html>\r\n";
 
     private final boolean secure;
 
@@ -54,14 +47,13 @@ final class WebSocketTransport implements Transport {
         long deadline = System.nanoTime() + timeout.toNanos();
         Socket raw = Transports.dial(to, timeout);
         try {
-            Conduit base = secure ? new TlsConduit(Tls.clientChannel(raw, options, to.host(), to.port(), remaining(deadline)), "tls")
+            Conduit base = secure ? new TlsConduit(Tls.clientChannel(raw, options, to.host(), to.port(), Transports.remaining(deadline)), "tls")
                     : new SocketConduit(raw, "tcp");
-            raw.setSoTimeout((int) Math.max(1, remaining(deadline).toMillis()));
+            raw.setSoTimeout((int) Math.max(1, Transports.remaining(deadline).toMillis()));
             byte[] nonce = new byte[16];
             new SecureRandom().nextBytes(nonce);
             String key = Base64.getEncoder().encodeToString(nonce);
-            String host = options.httpHost() != null ? options.httpHost()
-                    : to.hostForUrl() + (to.port() == defaultPort() ? "" : ":" + to.port());
+            String host = HttpListener.authority(to, options, defaultPort());
             String request = "GET " + to.path() + " HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                     + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
             OutputStream out = base.output();
@@ -88,19 +80,13 @@ final class WebSocketTransport implements Transport {
         }
     }
 
-    private static Duration remaining(long deadline) throws IOException {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) throw new IOException("connect.timeout passed during the handshake");
-        return Duration.ofNanos(left);
-    }
-
     // ---- remote's half
 
     @Override
     public Server server(Endpoint listen, ServerOptions options) {
         if (secure && options.tls() == null) throw new IllegalArgumentException(scheme() + ":// needs a TLS certificate");
         String path = listen.path();
-        Predicate<InetAddress> trusted = options.trustedProxy() != null ? options.trustedProxy() : a -> false;
+        Predicate<InetAddress> trusted = HttpListener.trusted(options);
         return (accepted, sink) -> {
             Transports.prepareAccepted(accepted, options.handshakeTimeout());
             Conduit base = secure ? new TlsConduit(Tls.serverChannel(accepted, options.tls()), "tls") : new SocketConduit(accepted, "tcp");
@@ -112,10 +98,10 @@ final class WebSocketTransport implements Transport {
                 request = HttpHeaderBlock.read(in);
                 key = upgradeKey(request, path);
             } catch (HttpHeaderBlock.MalformedException e) {
-                respond(out, "400 Bad Request", BAD_REQUEST_PAGE);
+                HttpListener.respond(out, "400 Bad Request", HttpListener.BAD_REQUEST_PAGE);
                 throw new IOException("not HTTP: " + e.getMessage());
             } catch (NotAnUpgrade e) {
-                respond(out, "404 Not Found", NOT_FOUND_PAGE);
+                HttpListener.respond(out, "404 Not Found", HttpListener.NOT_FOUND_PAGE);
                 throw new IOException("not a WebSocket upgrade on " + path + ": " + e.getMessage());
             }
             InetSocketAddress peer = clientAddress((InetSocketAddress) accepted.getRemoteSocketAddress(), request, trusted);
@@ -158,47 +144,9 @@ final class WebSocketTransport implements Transport {
         return key;
     }
 
-    /**
-     * The client's address: the connection's, unless that is a trusted proxy; then the right-most
-     * X-Forwarded-For entry that is not a trusted proxy (all trusted: the left-most). An entry that is no
-     * IP address stops the walk there: what lies left of it cannot be believed.
-     */
+    /** The client's address behind trusted proxies ({@link HttpListener#clientAddress}). */
     static InetSocketAddress clientAddress(InetSocketAddress connection, HttpHeaderBlock request, Predicate<InetAddress> trusted) {
-        if (!trusted.test(connection.getAddress())) return connection;
-        List<String> hops = new ArrayList<>();
-        for (String v : request.all("x-forwarded-for")) for (String h : v.split(",")) hops.add(h.strip());
-        InetAddress client = connection.getAddress();
-        for (int i = hops.size() - 1; i >= 0; i--) {
-            InetAddress hop = ipOf(hops.get(i));
-            if (hop == null) break;
-            client = hop;
-            if (!trusted.test(hop)) break;
-        }
-        return new InetSocketAddress(client, client.equals(connection.getAddress()) ? connection.getPort() : 0);
-    }
-
-    private static InetAddress ipOf(String s) {
-        String host = s.startsWith("[") && s.endsWith("]") ? s.substring(1, s.length() - 1) : s;
-        byte[] ip = Address.ipLiteral(host);
-        if (ip == null) return null;
-        try {
-            return InetAddress.getByAddress(ip);
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static void respond(OutputStream out, String status, String page) {
-        byte[] body = page.getBytes(StandardCharsets.US_ASCII);
-        String head = "HTTP/1.1 " + status + "\r\nContent-Type: text/html\r\nContent-Length: " + body.length
-                + "\r\nConnection: close\r\n\r\n";
-        try {
-            out.write(head.getBytes(StandardCharsets.US_ASCII));
-            out.write(body);
-            out.flush();
-        } catch (IOException ignored) {
-            // the client left; it would have got nothing more anyway
-        }
+        return HttpListener.clientAddress(connection, request.all("x-forwarded-for"), trusted);
     }
 
     /** Sec-WebSocket-Accept for a key (RFC 6455 section 4.2.2). */

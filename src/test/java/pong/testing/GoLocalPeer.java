@@ -2,6 +2,7 @@ package pong.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,6 +33,7 @@ import pong.protocol.FrameType;
 public final class GoLocalPeer implements AutoCloseable {
     private final int port;
     private final UUID clientId;
+    private final String h1Path;
     private final List<Connection> connections = new CopyOnWriteArrayList<>();
     private final List<String> crashes = new CopyOnWriteArrayList<>();
     private Connection current;
@@ -39,9 +41,21 @@ public final class GoLocalPeer implements AutoCloseable {
     private static final Frame LOST = new Frame(0, FrameType.RST, new byte[0]);
 
     public GoLocalPeer(int remotePort, UUID clientId) {
+        this(remotePort, clientId, null);
+    }
+
+    /**
+     * @param h1Path null for its tls transport; else its https ("h1") transport: one {@code POST h1Path}
+     *               head with Host and {@code User-Agent: Mozilla/5.0}, a 200 head back, then the raw tunnel
+     */
+    public GoLocalPeer(int remotePort, UUID clientId, String h1Path) {
         this.port = remotePort;
         this.clientId = clientId;
+        this.h1Path = h1Path;
     }
+
+    /** The response head remote answered its h1 request with (null before, or over tls). */
+    public volatile String h1ResponseHead;
 
     /** One proxied request as pong-go's local carries it. */
     public final class Stream {
@@ -100,6 +114,13 @@ public final class GoLocalPeer implements AutoCloseable {
             SSLSocket s = (SSLSocket) RawTunnel.testClientContext().getSocketFactory().createSocket("127.0.0.1", port);
             s.setEnabledProtocols(new String[] {"TLSv1.3"});
             s.startHandshake();
+            if (h1Path != null) {
+                s.getOutputStream().write(("POST " + h1Path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                        + "\r\nUser-Agent: Mozilla/5.0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                String head = PongGo.readHttpHead(s.getInputStream());
+                h1ResponseHead = head;
+                if (!head.startsWith("HTTP/1.1 200 OK\r\n")) throw new IOException("h1 request refused: " + head);
+            }
             tunnel = new RawTunnel(s);
             tunnel.sendRaw(ConnectionHeader.of(clientId).encode());
             Thread.ofVirtual().name("go-local reader").start(this::readLoop);

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,14 +38,22 @@ public final class GoRemotePeer implements AutoCloseable {
     private final AtomicInteger finishesAnswered = new AtomicInteger();
 
     private final String scheme;
+    private final List<String> requestHeads = new CopyOnWriteArrayList<>();
+    /** The path its h1 server is configured with. */
+    public static final String H1_PATH = "/pong-h1";
 
     private GoRemotePeer(String scheme) throws Exception {
         this.scheme = scheme;
         SSLContext tls = Tls.server(TestPki.keystore(), TestPki.KEYSTORE_PASSWORD.toCharArray());
-        boolean secure = !scheme.equals("ws");
+        boolean secure = !scheme.equals("ws") && !scheme.equals("http");
         boolean ws = scheme.startsWith("ws");
+        boolean h1 = scheme.startsWith("http");
         listener = Origin.start(raw -> {
             Socket s = secure ? Tls.serverSide(raw, tls) : raw;
+            if (h1) {
+                if (h1Accepted(s)) serve(new RawTunnel(s));
+                return;
+            }
             if (!ws) {
                 serve(new RawTunnel(s));
                 return;
@@ -54,19 +63,41 @@ public final class GoRemotePeer implements AutoCloseable {
         });
     }
 
+    /**
+     * pong-go's h1 server: one request head; POST on its path gets {@code HTTP/1.1 200 OK} with headers
+     * like Go's, flushed, and then the connection is the raw tunnel; another path gets 404.
+     */
+    private boolean h1Accepted(Socket s) throws IOException {
+        String head = PongGo.readHttpHead(s.getInputStream());
+        requestHeads.add(head);
+        if (!head.startsWith("POST " + H1_PATH + " HTTP/1.1\r\n")) {
+            s.getOutputStream().write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            return false;
+        }
+        s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
+                + "Date: Tue, 01 Dec 2026 12:00:00 GMT\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+        return true;
+    }
+
+    /** The request heads its h1 server read, in order. */
+    public List<String> requestHeads() {
+        return List.copyOf(requestHeads);
+    }
+
     /** Over TLS, as before the web transports. */
     public static GoRemotePeer start() throws Exception {
         return new GoRemotePeer("tls");
     }
 
-    /** Over tls, ws or wss (its ws server: any path, each write one binary message). */
+    /** Over tls, ws, wss (its ws server: any path, each write one binary message), http or https (its h1 server). */
     public static GoRemotePeer start(String scheme) throws Exception {
         return new GoRemotePeer(scheme);
     }
 
     /** The value for local's {@code remote} key. */
     public String endpoint() {
-        return scheme + "://127.0.0.1:" + listener.port() + (scheme.startsWith("ws") ? "/any/path" : "");
+        return scheme + "://127.0.0.1:" + listener.port() + (scheme.startsWith("ws") ? "/any/path" : scheme.startsWith("http") ? H1_PATH : "");
     }
 
     public int connections() {

@@ -31,12 +31,18 @@ public final class Nginx implements AutoCloseable {
      * replaced) inside a minimal http block, and waits until it accepts connections.
      */
     public static Nginx start(String serverBody) throws Exception {
+        return start(serverBody, false);
+    }
+
+    /** Like {@link #start(String)}, with HTTP/2 offered on the TLS listener (ALPN h2), as gRPC proxying needs. */
+    public static Nginx startHttp2(String serverBody) throws Exception {
+        return start(serverBody, true);
+    }
+
+    private static Nginx start(String serverBody, boolean http2) throws Exception {
         assertTrue(Files.isExecutable(BINARY), "nginx is not installed (" + BINARY + "): apt-get install nginx");
         Path dir = Files.createTempDirectory("pong-nginx");
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
+        int port = PongJar.freePort();
         String conf = """
                 master_process off;
                 worker_processes 1;
@@ -51,14 +57,14 @@ public final class Nginx implements AutoCloseable {
                     uwsgi_temp_path DIR/uwsgi_temp;
                     scgi_temp_path DIR/scgi_temp;
                     server {
-                        listen 127.0.0.1:PORT ssl;
+                        listen 127.0.0.1:PORT ssl HTTP2;
                         ssl_certificate CERT;
                         ssl_certificate_key KEY;
                         ssl_protocols TLSv1.2 TLSv1.3;
                 BODY
                     }
                 }
-                """.replace("BODY", serverBody).replace("DIR", dir.toString()).replace("PORT", String.valueOf(port))
+                """.replace(" HTTP2", http2 ? " http2" : "").replace("BODY", serverBody).replace("DIR", dir.toString()).replace("PORT", String.valueOf(port))
                 .replace("CERT", TestPki.certPem().toString()).replace("KEY", TestPki.keyPem().toString());
         Path file = dir.resolve("nginx.conf");
         Files.writeString(file, conf);

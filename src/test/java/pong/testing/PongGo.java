@@ -36,6 +36,18 @@ final class PongGo {
         return n < 0 ? null : Arrays.copyOf(buf, n);
     }
 
+    /** Reads one HTTP/1.1 head up to its blank line, byte by byte (nothing after it), as ISO-8859-1 text with its CRLFs. */
+    static String readHttpHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (head.length() < 4 || !head.substring(head.length() - 4).equals("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) throw new java.io.EOFException("closed inside an HTTP head");
+            if (head.length() > 16 * 1024) throw new IOException("HTTP head too long");
+            head.append((char) b);
+        }
+        return head.toString();
+    }
+
     static Frame data(int streamId, byte[] chunk) {
         return new Frame(streamId, FrameType.DATA, chunk);
     }

@@ -26,6 +26,8 @@ public final class ProxyPair implements AutoCloseable {
     public final LocalServer local;
     private final Path dir;
     private final Map<String, String> remoteValues;
+    private final Map<String, String> localValues;
+    private final java.util.List<LocalServer> others = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.List<RemoteServer> restarted = new java.util.ArrayList<>();
 
     private ProxyPair(Map<String, String> remoteOverrides, Map<String, String> localOverrides,
@@ -58,7 +60,15 @@ public final class ProxyPair implements AutoCloseable {
         l.put("client.id", clientId.toString());
         if (listen.transport().secure()) l.put("tls.trust", TestPki.certPem().toString());
         merge(l, localOverrides);
+        localValues = l;
         local = new LocalServer((LocalConfig) Config.parse(write("local.properties", l))).start();
+    }
+
+    /** A second local with the same settings (same remote, same client id) on a port of its own; closed with the pair. */
+    public LocalServer startAnotherLocal() throws Exception {
+        LocalServer another = new LocalServer((LocalConfig) Config.parse(write("local-" + (others.size() + 2) + ".properties", localValues))).start();
+        others.add(another);
+        return another;
     }
 
     public static ProxyPair start() throws Exception {
@@ -137,6 +147,7 @@ public final class ProxyPair implements AutoCloseable {
 
     @Override
     public void close() {
+        others.forEach(LocalServer::close);
         local.close();
         remote.close();
         restarted.forEach(RemoteServer::close);

@@ -15,8 +15,9 @@ import pong.testing.TestPki;
 
 /**
  * The pong columns: remote and local as two {@code java -jar target/pong.jar} processes on loopback,
- * TLS between them (the test certificate), as tls:// ("pong") or as a WebSocket in TLS, wss:// on the
- * path /tunnel with no web server in between ("pong-wss"), {@code dst.deny=} because the origin is on 127.0.0.1, and
+ * TLS between them (the test certificate), as tls:// ("pong"), as a WebSocket in TLS, wss:// on the
+ * path /tunnel ("pong-wss"), as HTTP/2 in TLS, h2:// on /tunnel ("pong-h2"), or as a gRPC call,
+ * grpcs:// ("pong-grpc"), with no web server in between, {@code dst.deny=} because the origin is on 127.0.0.1, and
  * stream and connection caps raised to {@link #FANOUT_CAPACITY} for the fanout workload. With
  * {@code tunnels} above 1 ("pong-t2") local holds that many tunnels to remote, all opened before the workload starts.
  * Extra JVM options for both come from the PONG_JAVA_OPTS environment variable.
@@ -36,7 +37,19 @@ final class PongProcesses implements ProxyUnderTest {
     private int socksPort;
     private int run;
 
-    /** @param scheme the transport between the halves: tls or wss */
+    /** The transports the bench can put between the halves, each a column of its own. */
+    static final List<String> SCHEMES = List.of("tls", "wss", "h2", "grpcs");
+
+    /** The column of a transport: "pong" for tls, else "pong-" and the scheme without its TLS "s" for grpcs. */
+    static String columnName(String scheme) {
+        return switch (scheme) {
+            case "tls" -> "pong";
+            case "grpcs" -> "pong-grpc";
+            default -> "pong-" + scheme;
+        };
+    }
+
+    /** @param scheme the transport between the halves: one of {@link #SCHEMES} */
     PongProcesses(Path jar, Path dir, String scheme) {
         this(jar, dir, scheme, 1);
     }
@@ -53,7 +66,7 @@ final class PongProcesses implements ProxyUnderTest {
 
     @Override
     public String name() {
-        return (scheme.equals("tls") ? "pong" : "pong-" + scheme) + (tunnels > 1 ? "-t" + tunnels : "");
+        return columnName(scheme) + (tunnels > 1 ? "-t" + tunnels : "");
     }
 
     List<String> javaOpts() {
@@ -67,7 +80,7 @@ final class PongProcesses implements ProxyUnderTest {
         socksPort = Processes.freePort();
         Map<String, String> r = new LinkedHashMap<>();
         r.put("mode", "remote");
-        String url = scheme + "://127.0.0.1:" + remotePort + (scheme.equals("tls") ? "" : "/tunnel");
+        String url = scheme + "://127.0.0.1:" + remotePort + (scheme.equals("tls") || scheme.equals("grpcs") ? "" : "/tunnel");
         r.put("listen", url);
         r.put("tls.keystore", TestPki.keystore().toString());
         r.put("tls.keystore.password", TestPki.KEYSTORE_PASSWORD);

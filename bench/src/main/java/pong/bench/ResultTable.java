@@ -69,7 +69,8 @@ final class ResultTable {
         List<String> others = columns.stream().filter(c -> !c.equals("direct")).toList();
         boolean direct = columns.contains("direct");
         boolean pongVsSsh = columns.contains("pong") && columns.contains("ssh -D");
-        boolean wssVsTls = columns.contains("pong") && columns.contains("pong-wss");
+        // every other transport against tls: "pong-wss / pong", "pong-h2 / pong", ...
+        List<String> vsTls = columns.contains("pong") ? others.stream().filter(c -> c.startsWith("pong-")).toList() : List.of();
         StringBuilder t = new StringBuilder("| workload | metric |");
         StringBuilder sep = new StringBuilder("|---|---|");
         if (direct) {
@@ -88,8 +89,8 @@ final class ResultTable {
             t.append(" pong / ssh -D |");
             sep.append("---:|");
         }
-        if (wssVsTls) {
-            t.append(" pong-wss / pong |");
+        for (String c : vsTls) {
+            t.append(' ').append(c).append(" / pong |");
             sep.append("---:|");
         }
         t.append('\n').append(sep).append('\n');
@@ -114,7 +115,7 @@ final class ResultTable {
                     if (direct) t.append(' ').append(ratio(v, d)).append(" |");
                 }
                 if (pongVsSsh) t.append(' ').append(ratio(value(row.get("pong"), m), value(row.get("ssh -D"), m))).append(" |");
-                if (wssVsTls) t.append(' ').append(ratio(value(row.get("pong-wss"), m), value(row.get("pong"), m))).append(" |");
+                for (String c : vsTls) t.append(' ').append(ratio(value(row.get(c), m), value(row.get("pong"), m))).append(" |");
                 t.append('\n');
             }
         }

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * <p>The floor columns ({@link RelayChain}: two bare TLS relay processes on virtual or platform threads)
  * run the data-path workloads and open, to show what any two-process relay gets on this machine.
  *
- * <p>Options: {@code --quick} (small sizes, a smoke run), {@code --only direct,pong,pong-t2,pong-wss,ssh,floor-vt,floor-pt}
+ * <p>Options: {@code --quick} (small sizes, a smoke run), {@code --only direct,pong,pong-t2,pong-wss,pong-h2,pong-grpc,ssh,floor-vt,floor-pt}
  * (pong-t2: tls with tunnels=2),
  * {@code --workloads bulk1,bulk16,upload,rr,open,fanout,hol}, {@code --out FILE}, {@code --root DIR}
  * (the project, for target/pong.jar; default "."), {@code --skip-ssh REASON}, {@code --command TEXT}
@@ -57,12 +57,18 @@ public final class SystemBench {
         List<String> notes = new ArrayList<>();
         List<ProxyUnderTest> columns = new ArrayList<>();
         if (only.contains("direct")) columns.add(new DirectPath());
-        for (String name : List.of("pong", "pong-t2", "pong-wss")) {
+        // every transport with one tunnel, and tls with two ("pong-t2")
+        List<Map.Entry<String, Integer>> pongColumns = new ArrayList<>();
+        for (String scheme : PongProcesses.SCHEMES) pongColumns.add(Map.entry(scheme, 1));
+        pongColumns.add(Map.entry("tls", 2));
+        for (Map.Entry<String, Integer> c : pongColumns) {
+            String scheme = c.getKey();
+            int tunnels = c.getValue();
+            String name = PongProcesses.columnName(scheme) + (tunnels > 1 ? "-t" + tunnels : "");
             if (!only.contains(name)) continue;
-            String scheme = name.equals("pong-wss") ? "wss" : "tls";
             Path jar = root.resolve("target/pong.jar");
             if (PongProcesses.exists(jar)) {
-                PongProcesses pong = new PongProcesses(jar, Files.createDirectories(tmp.resolve(name)), scheme, name.equals("pong-t2") ? 2 : 1);
+                PongProcesses pong = new PongProcesses(jar, Files.createDirectories(tmp.resolve(name)), scheme, tunnels);
                 columns.add(pong);
                 if (!pong.javaOpts().isEmpty() && notes.stream().noneMatch(n -> n.startsWith("pong JVM options"))) {
                     notes.add("pong JVM options (PONG_JAVA_OPTS): " + String.join(" ", pong.javaOpts()));

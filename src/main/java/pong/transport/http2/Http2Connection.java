@@ -715,9 +715,11 @@ public final class Http2Connection implements AutoCloseable {
     int read(Http2Stream s, byte[] b, int off, int len) throws IOException, InterruptedException {
         lock.lock();
         try {
-            // a reset discards what was buffered; a connection failure does not take back what had arrived
-            while (s.count == 0 || s.resetCode != null) {
-                if (s.resetCode != null) throw streamFailure(s);
+            // a reset discards what was buffered, unless the peer had ended its side first (the body was
+            // complete: RST_STREAM after END_STREAM only says "stop sending", RFC 9113 section 8.1);
+            // a connection failure does not take back what had arrived
+            while (s.count == 0 || (s.resetCode != null && !s.remoteEnded)) {
+                if (s.resetCode != null && !s.remoteEnded) throw streamFailure(s);
                 if (s.remoteEnded || s.inputClosed) return -1;
                 if (s.failure != null) throw streamFailure(s);
                 s.readable.await();
@@ -753,6 +755,7 @@ public final class Http2Connection implements AutoCloseable {
         try {
             s.inputClosed = true;
             discard(s);
+            s.readable.signalAll(); // a reader blocked on this stream sees the end at once
         } finally {
             lock.unlock();
         }
@@ -807,7 +810,7 @@ public final class Http2Connection implements AutoCloseable {
     private void closeStream(Http2Stream s, Http2Error error) {
         if (s.resetCode == null) s.resetCode = error;
         s.state = StreamState.CLOSED;
-        discard(s);
+        if (!s.remoteEnded) discard(s); // a complete body stays readable
         removeStream(s);
         s.readable.signalAll();
         s.writable.signalAll();

@@ -1,5 +1,6 @@
 package pong.observe;
 
+import java.util.Locale;
 import pong.protocol.ErrorCode;
 
 /**
@@ -26,7 +27,7 @@ public record StreamEnd(Outcome outcome, ErrorCode code, long bytesUp, long byte
         TIMEOUT;
 
         public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

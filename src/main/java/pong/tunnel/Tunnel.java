@@ -458,7 +458,7 @@ public final class Tunnel implements AutoCloseable {
     }
 
     private static Frame windowFrame(int id, int increment) {
-        return new Frame(id, FrameType.WINDOW, java.nio.ByteBuffer.allocate(4).putInt(increment).array());
+        return new Frame(id, FrameType.WINDOW, ByteBuffer.allocate(4).putInt(increment).array());
     }
 
     /** Local: pings a tunnel that has been quiet for the ping interval and closes it if the peer stays silent. */
@@ -481,7 +481,7 @@ public final class Tunnel implements AutoCloseable {
                 } else if (quiet >= interval) {
                     pingSent = now;
                     keeperPing = now;
-                    writer.sendUrgent(new Frame(Frame.CONNECTION_STREAM, FrameType.PING, java.nio.ByteBuffer.allocate(PING_PAYLOAD).putLong(now).array()));
+                    writer.sendUrgent(new Frame(Frame.CONNECTION_STREAM, FrameType.PING, ByteBuffer.allocate(PING_PAYLOAD).putLong(now).array()));
                 } else {
                     pingSent = 0;
                 }
@@ -647,7 +647,7 @@ public final class Tunnel implements AutoCloseable {
 
     private void onWindow(Stream stream, byte[] payload) throws ProtocolException {
         if (payload.length != 4) throw new ProtocolException("window frame with " + payload.length + " payload bytes");
-        int increment = java.nio.ByteBuffer.wrap(payload).getInt();
+        int increment = ByteBuffer.wrap(payload).getInt();
         if (increment <= 0) throw new ProtocolException("window increment " + increment);
         stream.addCredit(increment);
     }

@@ -23,7 +23,7 @@ public final class Sockets {
     /** The TLS protocol and cipher suite of a TLS socket ("TLSv1.3 TLS_AES_128_GCM_SHA256"), or null for a plain one. */
     public static String security(Socket socket) {
         if (!(socket instanceof SSLSocket s)) return null;
-        return s.getSession().getProtocol() + " " + s.getSession().getCipherSuite();
+        return Tls.describe(s.getSession());
     }
 
     /** Closes with an RST instead of a FIN, so the other end sees an abort, not a clean end of data. */

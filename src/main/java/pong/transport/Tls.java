@@ -20,6 +20,7 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -115,6 +116,11 @@ public final class Tls {
         if (options.verifyHostname()) p.setEndpointIdentificationAlgorithm("HTTPS");
         if (applicationProtocols.length > 0) p.setApplicationProtocols(applicationProtocols);
         return p;
+    }
+
+    /** A session for logs and {@code check}: protocol and cipher suite, like "TLSv1.3 TLS_AES_128_GCM_SHA256". */
+    public static String describe(SSLSession session) {
+        return session.getProtocol() + " " + session.getCipherSuite();
     }
 
     /** Remote's context from a PEM certificate chain and a PKCS#8 PEM key. */

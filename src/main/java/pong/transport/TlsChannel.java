@@ -64,6 +64,8 @@ public final class TlsChannel implements Closeable {
     private final ByteBuffer netOut;   // ciphertext not yet sent, write mode
     private int recordPayload = DEFAULT_RECORD_PAYLOAD;
     private boolean outboundClosed;
+    /** Set by the reader when it could not wrap a handshake reply itself; the next flush wraps it. */
+    private volatile boolean replyOwed;
 
     private final InputStream input = new Input();
     private final OutputStream output = new Output();
@@ -310,9 +312,16 @@ public final class TlsChannel implements Closeable {
                     hs = engine.getHandshakeStatus();
                 }
                 case NEED_WRAP -> {
-                    if (!writeLock.tryLock()) return;
+                    if (!writeLock.tryLock()) {
+                        replyOwed = true;
+                        return;
+                    }
                     try {
-                        if (outboundClosed || netOut.remaining() < packetBufferSize) return;
+                        if (outboundClosed) return;
+                        if (netOut.remaining() < packetBufferSize) {
+                            replyOwed = true;
+                            return;
+                        }
                         SSLEngineResult r = engine.wrap(EMPTY, netOut);
                         if (r.getStatus() != Status.OK || r.bytesProduced() == 0) return;
                         hs = r.getHandshakeStatus();
@@ -360,10 +369,13 @@ public final class TlsChannel implements Closeable {
         try {
             if (outboundClosed) return;
             encrypt(true);
-            if (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
-                // a reply the reader could not wrap while this writer held the lock
-                if (netOut.remaining() < packetBufferSize) sendNet();
-                engine.wrap(EMPTY, netOut);
+            if (replyOwed) {
+                // a reply the reader could not wrap while this writer held the lock (unless a data wrap since produced it)
+                replyOwed = false;
+                if (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
+                    if (netOut.remaining() < packetBufferSize) sendNet();
+                    engine.wrap(EMPTY, netOut);
+                }
             }
             sendNet();
         } finally {

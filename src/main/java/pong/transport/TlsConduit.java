@@ -57,7 +57,7 @@ final class TlsConduit implements Conduit {
 
     @Override
     public String security() {
-        return channel.engine().getSession().getProtocol() + " " + channel.engine().getSession().getCipherSuite();
+        return Tls.describe(channel.engine().getSession());
     }
 
     @Override

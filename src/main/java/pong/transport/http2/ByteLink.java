@@ -27,6 +27,9 @@ public interface ByteLink {
     /** For logs: who is at the other end. */
     String name();
 
+    /** How long {@link #of}'s close keeps the socket after its FIN, so the peer can read what we sent last. */
+    long LINGER_MILLIS = 1000;
+
     static ByteLink of(Socket socket) {
         return new ByteLink() {
             @Override
@@ -39,9 +42,28 @@ public interface ByteLink {
                 return socket.getOutputStream();
             }
 
+            /**
+             * FIN first, the close a moment later: closing a socket with input still unread sends an RST,
+             * and a peer that gets the RST before it has read our last frames (a GOAWAY that says why)
+             * loses them.
+             */
             @Override
             public void close() {
-                Sockets.closeQuietly(socket);
+                try {
+                    socket.shutdownOutput();
+                } catch (IOException alreadyGone) {
+                    Sockets.closeQuietly(socket);
+                    return;
+                }
+                Thread.ofVirtual().name("h2 linger " + socket.getRemoteSocketAddress()).start(() -> {
+                    try {
+                        Thread.sleep(LINGER_MILLIS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } finally {
+                        Sockets.closeQuietly(socket);
+                    }
+                });
             }
 
             @Override

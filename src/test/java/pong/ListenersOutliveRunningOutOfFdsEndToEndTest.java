@@ -73,10 +73,14 @@ class ListenersOutliveRunningOutOfFdsEndToEndTest {
         try {
             for (int i = 0; i < IDLE_CONNECTIONS; i++) idle.add(new Socket(InetAddress.getLoopbackAddress(), p.port));
             assertTrue(Eventually.holds(() -> p.logText().contains("Too many open files")), p.logText());
-            // at the limit: a newcomer is told at once (reset or closed) rather than left in the queue
+            // At the limit: a newcomer is told at once (reset or closed) rather than left in the queue. It sends
+            // bytes no front or listener accepts, so that if an fd came free just before it (a connection the
+            // process ended meanwhile), being accepted for real ends it as quickly as being shed: only a
+            // connection left waiting in the queue hangs.
             try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), p.port)) {
                 probe.setSoTimeout(30_000);
                 try {
+                    probe.getOutputStream().write(new byte[64]);
                     probe.getInputStream().read();
                 } catch (SocketTimeoutException e) {
                     fail("a connection made at the fd limit was left hanging: " + p.logText());

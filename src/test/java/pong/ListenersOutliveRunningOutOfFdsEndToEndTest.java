@@ -7,10 +7,13 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -64,6 +67,24 @@ class ListenersOutliveRunningOutOfFdsEndToEndTest {
         }
     }
 
+    /** What the process holds open, by kind (socket, pipe, file path), for a failure message. */
+    private static Map<String, Integer> openFds(long pid) {
+        Map<String, Integer> kinds = new TreeMap<>();
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/" + pid + "/fd"))) {
+            for (Path fd : fds) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    kinds.merge(target.replaceAll(":\\[\\d+\\]$", ""), 1, Integer::sum);
+                } catch (IOException gone) {
+                    // closed while listed
+                }
+            }
+        } catch (IOException e) {
+            kinds.put("unreadable: " + e, 0);
+        }
+        return kinds;
+    }
+
     interface Check {
         void run() throws Exception;
     }
@@ -83,7 +104,7 @@ class ListenersOutliveRunningOutOfFdsEndToEndTest {
                     probe.getOutputStream().write(new byte[64]);
                     probe.getInputStream().read();
                 } catch (SocketTimeoutException e) {
-                    fail("a connection made at the fd limit was left hanging: " + p.logText());
+                    fail("a connection made at the fd limit was left hanging; fds " + openFds(p.pid()) + "; log: " + p.logText());
                 } catch (IOException e) {
                     // reset: what the reserve is for
                 }

@@ -181,7 +181,9 @@ public final class Acceptor implements AutoCloseable {
         try {
             while (reserve.size() < RESERVE_PIPES) reserve.add(Pipe.open());
         } catch (IOException e) {
-            // out of fds right now: taken again after the next shed
+            // another thread took a freed fd first: taken again after the next shed; with none left,
+            // waiting connections stay queued until fds come free, which the log must say
+            if (reserve.isEmpty()) failures.record(name, "no fd left in reserve: connections waiting at the fd limit are not reset", String.valueOf(e));
         }
     }
 

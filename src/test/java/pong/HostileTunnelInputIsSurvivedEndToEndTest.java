@@ -10,9 +10,11 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,7 +30,9 @@ import pong.testing.ProxyPair;
 import pong.testing.ResourceProbe;
 import pong.testing.Socks5Client;
 import pong.testing.TestData;
+import pong.testing.ThreadDumps;
 import pong.transport.Sockets;
+import pong.tunnel.Tunnel;
 
 /**
  * Seeded fuzzing of both tunnel ends, in this JVM: 10,000 inputs against remote's listener and 2,000
@@ -101,7 +105,7 @@ class HostileTunnelInputIsSurvivedEndToEndTest {
             }
             drain(s.getInputStream());
             return true;
-        } catch (java.net.SocketTimeoutException e) {
+        } catch (SocketTimeoutException e) {
             return false;
         } catch (IOException e) {
             return true; // reset by remote
@@ -129,7 +133,7 @@ class HostileTunnelInputIsSurvivedEndToEndTest {
                 FuzzInputs inputs = new FuzzInputs(SEED + 1, ConnectionHeader.of(pair.clientId).encode(), echo.port());
                 fake.fuzz(inputs);
                 for (int attempt = 0; fake.served.get() < LOCAL_INPUTS && attempt < LOCAL_INPUTS * 3; attempt++) {
-                    appRequest(local.port(), echo.port());
+                    appRequest(local, echo.port());
                 }
                 assertTrue(fake.served.get() >= LOCAL_INPUTS, "fake remote served only " + fake.served.get() + " inputs");
                 assertEquals(0, ResourceProbe.awaitZero(fake.open::size, 15_000), () -> "local keeps hostile tunnels open: " + fake.open.values());
@@ -150,14 +154,16 @@ class HostileTunnelInputIsSurvivedEndToEndTest {
     }
 
     /** An app's request through local: SOCKS5 CONNECT, a few bytes, then read until local ends it. */
-    private static void appRequest(int socksPort, int echoPort) throws IOException {
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), socksPort)) {
+    private static void appRequest(LocalServer local, int echoPort) throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), local.port())) {
             s.setSoTimeout(10_000);
             if (Socks5Client.handshake(s, "127.0.0.1", echoPort) != 0) return;
             s.getOutputStream().write(TestData.bytes(5, 100));
             drain(s.getInputStream());
-        } catch (java.net.SocketTimeoutException e) {
-            throw new AssertionError("an app connection hung after a hostile tunnel", e);
+        } catch (SocketTimeoutException e) {
+            Tunnel t = local.connector().current();
+            throw new AssertionError("an app connection hung after a hostile tunnel; local's tunnel: "
+                    + (t == null ? "none" : t.describeStreams()) + "; " + ThreadDumps.write("hostile-local"), e);
         } catch (IOException e) {
             // reset: the expected end of a stream whose tunnel broke
         }
@@ -177,7 +183,7 @@ class HostileTunnelInputIsSurvivedEndToEndTest {
         final AtomicBoolean splice = new AtomicBoolean();
         final AtomicInteger served = new AtomicInteger();
         final ConcurrentLinkedQueue<String> hung = new ConcurrentLinkedQueue<>();
-        final java.util.concurrent.ConcurrentHashMap<Socket, String> open = new java.util.concurrent.ConcurrentHashMap<>();
+        final ConcurrentHashMap<Socket, String> open = new ConcurrentHashMap<>();
         private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         private final int realRemote;
         private volatile FuzzInputs inputs;
@@ -227,7 +233,7 @@ class HostileTunnelInputIsSurvivedEndToEndTest {
                 s.getOutputStream().write(inputs.afterStart(i));
                 s.shutdownOutput();
                 drain(s.getInputStream());
-            } catch (java.net.SocketTimeoutException e) {
+            } catch (SocketTimeoutException e) {
                 hung.add("input " + i + " " + FuzzInputs.kind(i));
             }
         }

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -670,7 +671,7 @@ public final class Tunnel implements AutoCloseable {
             writer.sendUrgent(rstFrame(id, e.code(), e.getMessage()));
             return;
         }
-        // --- stream cap (issue 5): the peer may not hold more than maxStreams open at once
+        // the peer may not hold more than maxStreams open at once
         if (streams.size() >= settings.maxStreams()) {
             if (!warnedStreamCap) {
                 warnedStreamCap = true;
@@ -681,7 +682,6 @@ public final class Tunnel implements AutoCloseable {
             writer.sendUrgent(rstFrame(id, ErrorCode.ERR, "too many streams on this tunnel"));
             return;
         }
-        // --- end stream cap
         Stream stream;
         openLock.lock();
         try {
@@ -701,7 +701,7 @@ public final class Tunnel implements AutoCloseable {
 
     private void onRst(Stream stream, byte[] payload) {
         ErrorCode code = payload.length == 0 ? ErrorCode.ERR : ErrorCode.of(payload[0] & 0xff);
-        String text = payload.length <= 1 ? "" : new String(payload, 1, payload.length - 1, java.nio.charset.StandardCharsets.UTF_8);
+        String text = payload.length <= 1 ? "" : new String(payload, 1, payload.length - 1, StandardCharsets.UTF_8);
         stream.onPeerReset(code, text);
     }
 

@@ -35,6 +35,26 @@ final class Confirmation {
      * answer in time (the stream is then reset with rst 10), throws with the code to answer with, the
      * stream's end already reported.
      */
+    /** Writes the app's answer that it is connected. */
+    interface Answer {
+        void send() throws IOException;
+    }
+
+    /**
+     * Tells the app it is connected. An app gone by then (the write fails) costs its stream a reset and
+     * its end is reported: the stream is already open on the tunnel, and remote would otherwise keep its
+     * destination connection until the stream idles out.
+     */
+    static void tell(Stream stream, Answer answer) throws IOException {
+        try {
+            answer.send();
+        } catch (IOException e) {
+            stream.reset(ErrorCode.ERR, "the app left before it was told it is connected");
+            stream.reportFailed(ErrorCode.ERR);
+            throw e;
+        }
+    }
+
     void await(Stream stream) throws IOException {
         if (wait == null) return;
         try {

@@ -295,8 +295,10 @@ final class HttpFront {
             refuse(app, in, appOut, gatewayError(destination, e));
             return;
         }
-        appOut.write(CONNECTED);
-        appOut.flush();
+        Confirmation.tell(stream, () -> {
+            appOut.write(CONNECTED);
+            appOut.flush();
+        });
         app.setSoTimeout(0);
         Relay.run(stream, app, in);
     }

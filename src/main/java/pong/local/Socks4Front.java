@@ -84,7 +84,7 @@ final class Socks4Front {
             reply(out, REJECTED);
             return;
         }
-        reply(out, GRANTED);
+        Confirmation.tell(stream, () -> reply(out, GRANTED));
         in.finished();
         Relay.run(stream, app, in);
     }

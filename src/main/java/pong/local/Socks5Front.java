@@ -106,7 +106,7 @@ final class Socks5Front {
             reply(out, e instanceof PongException p ? p.code().socksReply() : REPLY_GENERAL_FAILURE);
             return;
         }
-        reply(out, REPLY_SUCCEEDED);
+        Confirmation.tell(stream, () -> reply(out, REPLY_SUCCEEDED));
         in.finished();
         Relay.run(stream, app, in);
     }

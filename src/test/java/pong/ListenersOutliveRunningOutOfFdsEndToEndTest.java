@@ -62,8 +62,23 @@ class ListenersOutliveRunningOutOfFdsEndToEndTest {
              PongProcess local = PongProcess.start(dir, "local", Map.of("mode", "local",
                      "remote", "tls://127.0.0.1:" + pair.remote.port(), "client.id", pair.clientId.toString(),
                      "tls.trust", pong.testing.TestPki.certPem().toString(), "handshake.timeout", "100s"), "", FD_LIMIT)) {
-            Transfers.assertEcho(local.port, echo.port(), 10_000, 1); // the tunnel is up before the flood
+            // the tunnel is up before the flood (its first connect may take a while on a busy machine)
+            retryUntilServed(() -> Transfers.assertEcho(local.port, echo.port(), 10_000, 1));
             exhaustThenRecover(local, () -> Transfers.assertEcho(local.port, echo.port(), 100_000, 2));
+        }
+    }
+
+    /** Runs the check until it passes, for up to 30 s; then its last failure is the test's. */
+    private static void retryUntilServed(Check served) throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            try {
+                served.run();
+                return;
+            } catch (IOException | AssertionError e) {
+                if (System.nanoTime() > deadline) throw e;
+                Thread.sleep(200);
+            }
         }
     }
 
@@ -112,19 +127,10 @@ class ListenersOutliveRunningOutOfFdsEndToEndTest {
         } finally {
             for (Socket s : idle) Sockets.closeQuietly(s);
         }
-        // the idle connections' fds come free as the process notices them leave: until then newcomers are still reset
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (true) {
-            try {
-                served.run();
-                break;
-            } catch (IOException | AssertionError e) {
-                // a transfer that started while the process was still at its limit may be cut (its tunnel was
-                // accepted and reset by the fd reserve): that is the bound at work, so try again until the deadline
-                if (System.nanoTime() > deadline) throw e;
-                Thread.sleep(200);
-            }
-        }
+        // The idle connections' fds come free as the process notices them leave: until then newcomers are still
+        // reset, and a transfer that started while the process was still at its limit may be cut (its tunnel was
+        // accepted and reset by the fd reserve). That is the bound at work.
+        retryUntilServed(served);
         assertTrue(p.isAlive(), p.logText());
         String log = p.logText();
         log.lines().filter(x -> x.contains("file descriptors")).forEach(System.out::println);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.DataOutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +36,7 @@ class BoundedMemoryEndToEndTest {
                     // A small receive buffer keeps the kernel from soaking up megabytes per stalled app.
                     Socket s = new Socket();
                     s.setReceiveBufferSize(16 * 1024);
-                    s.connect(new java.net.InetSocketAddress("127.0.0.1", pair.socksPort()));
+                    s.connect(new InetSocketAddress("127.0.0.1", pair.socksPort()));
                     assertEquals(0, Socks5Client.handshake(s, "127.0.0.1", download.port()));
                     stalled.add(s);
                     DataOutputStream out = new DataOutputStream(s.getOutputStream());

@@ -8,11 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import pong.protocol.ErrorCode;
 import pong.protocol.Address;
+import pong.protocol.ErrorCode;
 import pong.protocol.Frame;
 import pong.protocol.FrameType;
 import pong.testing.Observed;
@@ -31,11 +33,11 @@ class LimitsAreEnforcedEndToEndTest {
              ProxyPair pair = ProxyPair.start(Map.of("listen", "tcp://127.0.0.1:0", "tunnel.max.streams", "3"), Map.of());
              RawTunnel t = RawTunnel.open(pair.remote.port(), false, pair.clientId)) {
             for (int id = 1; id <= 7; id += 2) t.connectFrame(id, new Address("127.0.0.1", echo.port()));
-            Frame rst = t.readUntil(7, FrameType.RST, java.time.Duration.ofSeconds(30));
+            Frame rst = t.readUntil(7, FrameType.RST, Duration.ofSeconds(30));
             assertNotNull(rst);
             assertArrayEquals(new byte[] {ErrorCode.ERR.code}, rst.payload());
             t.send(new Frame(3, FrameType.DATA, TestData.bytes(3, 500)));
-            Frame data = t.readUntil(3, FrameType.DATA, java.time.Duration.ofSeconds(30));
+            Frame data = t.readUntil(3, FrameType.DATA, Duration.ofSeconds(30));
             assertNotNull(data);
             assertArrayEquals(TestData.bytes(3, 500), data.payload());
         }
@@ -50,7 +52,7 @@ class LimitsAreEnforcedEndToEndTest {
             try (RawTunnel second = RawTunnel.open(pair.remote.port(), false, pair.clientId)) {
                 second.connectFrame(1, new Address("127.0.0.1", echo.port()));
                 second.send(new Frame(1, FrameType.DATA, TestData.bytes(2, 10)));
-                assertNotNull(second.readUntil(1, FrameType.DATA, java.time.Duration.ofSeconds(30)));
+                assertNotNull(second.readUntil(1, FrameType.DATA, Duration.ofSeconds(30)));
                 // opened only once the second is known to be in: both racing for the last place would make either one the third
                 try (RawTunnel third = RawTunnel.open(pair.remote.port(), false, pair.clientId)) {
                     assertEquals(-1, readOrReset(third.socket()), "refused tunnel gets no byte");
@@ -92,7 +94,7 @@ class LimitsAreEnforcedEndToEndTest {
             // then silence: remote resets the stream, local aborts the app's connection
             try {
                 assertEquals(-1, s.getInputStream().read());
-            } catch (java.net.SocketTimeoutException e) {
+            } catch (SocketTimeoutException e) {
                 throw new AssertionError("idle stream was not reset", e);
             } catch (IOException expected) {
                 // reset
@@ -106,7 +108,7 @@ class LimitsAreEnforcedEndToEndTest {
         s.setSoTimeout(10_000);
         try {
             return s.getInputStream().read();
-        } catch (java.net.SocketTimeoutException e) {
+        } catch (SocketTimeoutException e) {
             throw e;
         } catch (IOException e) {
             assertTrue(e.getMessage() != null);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class LocalRidesOutRemoteOutagesEndToEndTest {
             assertEquals(100_000, in.readNBytes(100_000).length);
 
             pair.remote.close(); // remote gone mid-transfer
-            assertThrows(IOException.class, () -> in.transferTo(java.io.OutputStream.nullOutputStream()),
+            assertThrows(IOException.class, () -> in.transferTo(OutputStream.nullOutputStream()),
                     "the app sees its connection broken, not a clean end");
             app.close();
 

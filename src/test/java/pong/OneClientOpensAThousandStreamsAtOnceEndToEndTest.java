@@ -3,6 +3,7 @@ package pong;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,7 +28,7 @@ class OneClientOpensAThousandStreamsAtOnceEndToEndTest {
         try (Origin echo = Origin.echo(); ProxyPair pair = ProxyPair.start()) {
             CountDownLatch start = new CountDownLatch(1);
             AtomicInteger ok = new AtomicInteger();
-            List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
             List<Thread> apps = new ArrayList<>();
             for (int i = 0; i < STREAMS; i++) {
                 int seed = i;

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
@@ -22,7 +24,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import pong.testing.Observed;
 import pong.protocol.Address;
 import pong.protocol.ConnectionHeader;
 import pong.protocol.ErrorCode;
@@ -30,6 +31,7 @@ import pong.protocol.Frame;
 import pong.protocol.FrameType;
 import pong.testing.GoLocalPeer;
 import pong.testing.GoRemotePeer;
+import pong.testing.Observed;
 import pong.testing.Origin;
 import pong.testing.ProxyPair;
 import pong.testing.Socks5Client;
@@ -151,7 +153,7 @@ class PongGoInteropEndToEndTest {
             for (int i = 0; i < streams; i++) {
                 GoLocalPeer.Stream s = opened.get(i);
                 byte[] got = s.read(Long.MAX_VALUE, WAIT);
-                assertArrayEquals(TestData.sha256(seeds[i], sizes[i]), TestData.sha256(new java.io.ByteArrayInputStream(got)),
+                assertArrayEquals(TestData.sha256(seeds[i], sizes[i]), TestData.sha256(new ByteArrayInputStream(got)),
                         "stream " + s.id() + " (" + sizes[i] + " bytes)");
                 assertEquals(FrameType.FINISH.code, s.awaitEnd(WAIT).type(), "our remote ends with finish after the destination's EOF");
             }
@@ -176,7 +178,7 @@ class PongGoInteropEndToEndTest {
                 long size = random.nextInt(256 * 1024);
                 long seed = random.nextLong();
                 GoLocalPeer.Stream s = go.open(target, downloadRequest(size, seed));
-                assertArrayEquals(TestData.sha256(seed, size), TestData.sha256(new java.io.ByteArrayInputStream(s.read(Long.MAX_VALUE, WAIT))));
+                assertArrayEquals(TestData.sha256(seed, size), TestData.sha256(new ByteArrayInputStream(s.read(Long.MAX_VALUE, WAIT))));
             }
             assertTrue(go.h1ResponseHead.startsWith("HTTP/1.1 200 OK\r\n"), go.h1ResponseHead);
             assertEquals(1, Observed.sum(pair.remote.monitoring(), "pong_tunnels_opened_total"));
@@ -250,7 +252,7 @@ class PongGoInteropEndToEndTest {
 
     private static void readToTheEnd(Socket app) throws IOException {
         try {
-            app.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+            app.getInputStream().transferTo(OutputStream.nullOutputStream());
         } catch (SocketException reset) {
             // the rst reached the app as an aborted connection: also an end
         }

@@ -8,6 +8,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.Socket;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -85,7 +86,7 @@ class ShortStreamsLeakNothingEndToEndTest {
             }
             default -> {
                 byte[] back = Socks5Client.echo(socksPort, echoPort, data);
-                if (!java.util.Arrays.equals(data, back)) throw new AssertionError("echo differs");
+                if (!Arrays.equals(data, back)) throw new AssertionError("echo differs");
             }
         }
     }

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class SlowHeadersAreCutWhileOthersAreServedEndToEndTest {
         // plain TCP so that each attacker really reaches the header stage (ulimit -n on the dev machine: 20000)
         try (Origin download = Origin.download();
              ProxyPair pair = ProxyPair.start(Map.of("listen", "tcp://127.0.0.1:0", "header.timeout", "2s"), Map.of())) {
-            byte[] partial = java.util.Arrays.copyOf(ConnectionHeader.of(pair.clientId).encode(), 9);
+            byte[] partial = Arrays.copyOf(ConnectionHeader.of(pair.clientId).encode(), 9);
             List<Socket> attackers = new ArrayList<>();
             try {
                 for (int i = 0; i < ATTACKERS; i++) {

@@ -4,14 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import pong.testing.Observed;
 import pong.protocol.ConnectionHeader;
 import pong.testing.FreezableProxy;
+import pong.testing.Observed;
 import pong.testing.Origin;
 import pong.testing.ProxyPair;
 import pong.testing.Transfers;
@@ -32,8 +34,8 @@ class TunnelLivenessEndToEndTest {
                     try {
                         proxy[0] = new FreezableProxy(p);
                         return proxy[0].port();
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
                     }
                 }, Map.of(), Map.of("tunnel.ping.interval", INTERVAL_MS + "ms", "tunnel.ping.timeout", TIMEOUT_MS + "ms"));
              Origin echo = Origin.echo(); FreezableProxy p = proxy[0]) {

@@ -1,5 +1,7 @@
 package pong;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -27,8 +29,8 @@ class UploadsOnAFreshTunnelNeverHangEndToEndTest {
                  try {
                      proxy[0] = new SlowStartProxy(port, Duration.ofSeconds(1));
                      return proxy[0].port();
-                 } catch (java.io.IOException e) {
-                     throw new java.io.UncheckedIOException(e);
+                 } catch (IOException e) {
+                     throw new UncheckedIOException(e);
                  }
              }, Map.of("listen", "tcp://127.0.0.1:0"), Map.of())) {
             Transfers.assertUpload(pair.socksPort(), sink.port(), 4L * 1024 * 1024, 11);

@@ -200,12 +200,12 @@ public final class Config {
         if (bufferMax < window) throw error("tunnel.buffer.max", "must be at least tunnel.window (" + window + ")");
         pong.tunnel.TunnelSettings s = d.withExtensions(extensions).withFlow(window, bufferMax);
         if (local) {
-            java.time.Duration interval = duration("tunnel.ping.interval", d.pingInterval());
-            java.time.Duration timeout = duration("tunnel.ping.timeout", d.pingTimeout());
+            Duration interval = duration("tunnel.ping.interval", d.pingInterval());
+            Duration timeout = duration("tunnel.ping.timeout", d.pingTimeout());
             if (!interval.isZero() && timeout.isZero()) throw error("tunnel.ping.timeout", "must be more than 0 while pings are on");
-            return s.withPing(interval, timeout).withIdleTimeout(java.time.Duration.ZERO);
+            return s.withPing(interval, timeout).withIdleTimeout(Duration.ZERO);
         }
-        return s.withPing(java.time.Duration.ZERO, java.time.Duration.ZERO)
+        return s.withPing(Duration.ZERO, Duration.ZERO)
                 .withIdleTimeout(duration("tunnel.idle.timeout", d.idleTimeout()));
     }
 

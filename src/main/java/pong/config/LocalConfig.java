@@ -1,11 +1,12 @@
 package pong.config;
 
-import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Collections;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import pong.local.TunnelPool;
@@ -76,7 +77,7 @@ public record LocalConfig(
         if (pin != null && !pin.isEmpty()) {
             if (!pin.startsWith(Tls.PIN_PREFIX)) throw c.error("tls.pin", "must look like sha256/BASE64");
             try {
-                if (java.util.Base64.getDecoder().decode(pin.substring(Tls.PIN_PREFIX.length())).length != 32) {
+                if (Base64.getDecoder().decode(pin.substring(Tls.PIN_PREFIX.length())).length != 32) {
                     throw new IllegalArgumentException();
                 }
             } catch (IllegalArgumentException e) {

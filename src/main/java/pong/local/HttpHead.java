@@ -1,6 +1,7 @@
 package pong.local;
 
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -99,7 +100,7 @@ final class HttpHead {
             int c = in.read();
             if (c < 0) {
                 if (eofAllowed && b.size() == 0) return null;
-                throw new java.io.EOFException("connection ended inside an HTTP head");
+                throw new EOFException("connection ended inside an HTTP head");
             }
             if (--budget[0] < 0) throw new HttpError(HttpError.BAD_REQUEST, "HTTP head longer than " + MAX_HEAD + " bytes");
             if (c == '\n') break;

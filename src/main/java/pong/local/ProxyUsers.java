@@ -3,6 +3,7 @@ package pong.local;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The credentials apps must present (socks.users), shared by every front-end: SOCKS5 username/password,
@@ -14,7 +15,7 @@ final class ProxyUsers {
 
     ProxyUsers(Map<String, String> users) {
         this.passwords = Map.copyOf(users.entrySet().stream()
-                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().getBytes(StandardCharsets.UTF_8))));
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().getBytes(StandardCharsets.UTF_8))));
     }
 
     /** True when apps must authenticate. */

@@ -1,5 +1,7 @@
 package pong.protocol;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * One frame as on the wire: {@code len(2) | stream id(4) | type(1) | payload}. The type is kept as
  * the raw byte so that frames of types we do not know can still be read and answered.
@@ -41,7 +43,7 @@ public record Frame(int streamId, byte type, byte[] payload) {
 
     /** An rst frame; the text is left out when empty (peers that crash on long payloads get only the code). */
     public static Frame rst(int streamId, ErrorCode code, String text) {
-        byte[] t = text == null ? EMPTY : text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] t = text == null ? EMPTY : text.getBytes(StandardCharsets.UTF_8);
         int n = Math.min(t.length, MAX_PAYLOAD - 1);
         byte[] p = new byte[1 + n];
         p[0] = code.code;

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
@@ -46,7 +47,7 @@ class InitWritesAMatchedPairTest {
         X509Certificate cert = certificate(pair, remote);
         assertEquals(List.of(List.of(7, "192.0.2.7")), sans(cert)); // 7 = iPAddress
         assertEquals(Tls.pinOf(cert), local.tlsPin());
-        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(pair.resolve("remote.p12"))));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(pair.resolve("remote.p12"))));
     }
 
     @Test

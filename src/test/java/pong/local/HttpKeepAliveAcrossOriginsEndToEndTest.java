@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import pong.testing.Observed;
@@ -62,7 +63,7 @@ class HttpKeepAliveAcrossOriginsEndToEndTest {
 
     @Test
     void aDestinationDeniedByRemoteIsA403() throws Exception {
-        try (ProxyPair pair = ProxyPair.start(java.util.Map.of("dst.deny", "private"), java.util.Map.of());
+        try (ProxyPair pair = ProxyPair.start(Map.of("dst.deny", "private"), Map.of());
              WebOrigin a = WebOrigin.http(1); HttpTestClient client = new HttpTestClient(pair.socksPort())) {
             assertEquals(403, client.get("http://127.0.0.1:" + a.port() + "/bytes/1", "").status());
         }

@@ -2,6 +2,7 @@ package pong.local;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -39,7 +40,7 @@ final class HttpTestClient implements AutoCloseable {
 
     Response read(String method) throws IOException {
         HttpHead head = HttpHead.read(in);
-        if (head == null) throw new java.io.EOFException("connection closed, no response");
+        if (head == null) throw new EOFException("connection closed, no response");
         int status = Integer.parseInt(head.startLine().split(" ")[1]);
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         HttpBody.ofResponse(head, method, status).copy(in, body);

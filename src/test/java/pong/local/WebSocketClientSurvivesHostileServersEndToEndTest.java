@@ -7,6 +7,8 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,10 +20,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import pong.testing.Observed;
 import pong.config.Config;
 import pong.config.LocalConfig;
 import pong.testing.Eventually;
+import pong.testing.Observed;
 import pong.testing.Origin;
 import pong.testing.ProxyPair;
 import pong.testing.ResourceProbe;
@@ -98,7 +100,7 @@ class WebSocketClientSurvivesHostileServersEndToEndTest {
         l.put("listen", "127.0.0.1:0");
         l.put("remote", remote);
         l.put("client.id", UUID.randomUUID().toString());
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("pong-ws-client");
+        Path dir = Files.createTempDirectory("pong-ws-client");
         return new LocalServer((LocalConfig) Config.parse(ProxyPair.writeProperties(dir.resolve("local.properties"), l))).start();
     }
 

@@ -3,6 +3,7 @@ package pong.logging;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.text.MessageFormat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,7 @@ class RateLimitedLogTest {
         return new Handler() {
             @Override
             public void publish(LogRecord r) {
-                lines.add(java.text.MessageFormat.format(r.getMessage(), r.getParameters()));
+                lines.add(MessageFormat.format(r.getMessage(), r.getParameters()));
             }
 
             @Override

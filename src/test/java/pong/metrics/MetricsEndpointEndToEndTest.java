@@ -45,7 +45,7 @@ class MetricsEndpointEndToEndTest {
             try (var s = Socks5Client.connect(pair.socksPort(), "127.0.0.1", closedPort)) {
                 s.setSoTimeout(10_000);
                 s.getInputStream().read(); // the refused dial resets the stream
-            } catch (java.io.IOException expected) {
+            } catch (IOException expected) {
                 // reset
             }
             long expectedUp = 0;

@@ -9,6 +9,8 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -53,16 +55,16 @@ class FrameCodecTest {
     void fullSizePongGoDataFrameHasLength1fa7() throws IOException {
         byte[] payload = TestData.bytes(1, 8096);
         byte[] wire = FrameWriter.encode(new Frame(1, FrameType.DATA, payload));
-        assertArrayEquals(hex("1fa7 00000001 00"), java.util.Arrays.copyOf(wire, 7));
+        assertArrayEquals(hex("1fa7 00000001 00"), Arrays.copyOf(wire, 7));
         assertArrayEquals(payload, decode(wire).payload());
     }
 
     @Test
     void dataFrameOfAnHttpGetCarries86Bytes() throws IOException {
         byte[] get = new byte[86];
-        System.arraycopy("GET /".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, get, 0, 5);
+        System.arraycopy("GET /".getBytes(StandardCharsets.US_ASCII), 0, get, 0, 5);
         byte[] wire = FrameWriter.encode(new Frame(1, FrameType.DATA, get));
-        assertArrayEquals(hex("005d 00000001 00 474554202f"), java.util.Arrays.copyOf(wire, 12));
+        assertArrayEquals(hex("005d 00000001 00 474554202f"), Arrays.copyOf(wire, 12));
     }
 
     @Test

@@ -3,6 +3,7 @@ package pong.remote;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -63,7 +64,7 @@ class ConnectConfirmationsOnlyWhenWantedEndToEndTest {
             raw.send(Frame.CONNECTION_STREAM, FrameType.SET, announcement.encode());
             raw.readUntil(Frame.CONNECTION_STREAM, FrameType.SET, WAIT); // remote's announcement: extensions are on
             raw.connectFrame(1, new Address("127.0.0.1", echo.port()));
-            raw.send(new Frame(1, FrameType.WINDOW, java.nio.ByteBuffer.allocate(4).putInt(WINDOW).array()));
+            raw.send(new Frame(1, FrameType.WINDOW, ByteBuffer.allocate(4).putInt(WINDOW).array()));
             byte[] msg = TestData.bytes(3, 100);
             raw.send(1, FrameType.DATA, msg);
             assertArrayEquals(msg, raw.readStreamData(1, msg.length, WAIT));

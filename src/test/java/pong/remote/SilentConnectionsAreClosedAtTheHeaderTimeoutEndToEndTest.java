@@ -6,12 +6,13 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 import pong.testing.PongProcess;
 import pong.testing.TestPki;
 
@@ -27,7 +28,7 @@ class SilentConnectionsAreClosedAtTheHeaderTimeoutEndToEndTest {
     @ParameterizedTest(name = "on {0}")
     @ValueSource(strings = {"tcp://", "tls://"})
     void aSilentConnectionLosesItsFdAtTheHeaderTimeout(String scheme, @TempDir Path dir) throws Exception {
-        Map<String, String> props = new java.util.LinkedHashMap<>(Map.of("mode", "remote", "clients", UUID.randomUUID().toString(),
+        Map<String, String> props = new LinkedHashMap<>(Map.of("mode", "remote", "clients", UUID.randomUUID().toString(),
                 "header.timeout", TIMEOUT_MS + "ms"));
         if (scheme.equals("tls://")) {
             props.put("tls.keystore", TestPki.keystore().toString());

@@ -1,5 +1,6 @@
 package pong.testing;
 
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -60,7 +61,7 @@ public final class Origin implements AutoCloseable {
     public static Origin download(int sendBuffer) throws IOException {
         return start(s -> {
             if (sendBuffer > 0) s.setSendBufferSize(sendBuffer);
-            java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+            DataInputStream in = new DataInputStream(s.getInputStream());
             long n = in.readLong();
             long seed = in.readLong();
             OutputStream out = s.getOutputStream();

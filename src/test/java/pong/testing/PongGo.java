@@ -1,5 +1,6 @@
 package pong.testing;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
@@ -41,7 +42,7 @@ final class PongGo {
         StringBuilder head = new StringBuilder();
         while (head.length() < 4 || !head.substring(head.length() - 4).equals("\r\n\r\n")) {
             int b = in.read();
-            if (b < 0) throw new java.io.EOFException("closed inside an HTTP head");
+            if (b < 0) throw new EOFException("closed inside an HTTP head");
             if (head.length() > 16 * 1024) throw new IOException("HTTP head too long");
             head.append((char) b);
         }

@@ -6,6 +6,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +41,7 @@ public final class PongProcess implements AutoCloseable {
     /** Like {@link #start}, listening on this port (a process restarted where its predecessor listened). */
     public static PongProcess startOn(Path dir, String name, Map<String, String> properties, String listenScheme, int maxFds, int port)
             throws IOException, InterruptedException {
-        Map<String, String> p = new java.util.LinkedHashMap<>(properties);
+        Map<String, String> p = new LinkedHashMap<>(properties);
         p.put("listen", listenScheme + "127.0.0.1:" + port);
         Path props = ProxyPair.writeProperties(dir.resolve(name + ".properties"), p);
         String java = ProcessHandle.current().info().command().orElse("java");

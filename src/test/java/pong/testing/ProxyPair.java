@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.IntUnaryOperator;
 import pong.config.Config;
 import pong.config.LocalConfig;
 import pong.config.RemoteConfig;
@@ -27,11 +31,11 @@ public final class ProxyPair implements AutoCloseable {
     private final Path dir;
     private final Map<String, String> remoteValues;
     private final Map<String, String> localValues;
-    private final java.util.List<LocalServer> others = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final java.util.List<RemoteServer> restarted = new java.util.ArrayList<>();
+    private final List<LocalServer> others = new CopyOnWriteArrayList<>();
+    private final List<RemoteServer> restarted = new ArrayList<>();
 
     private ProxyPair(Map<String, String> remoteOverrides, Map<String, String> localOverrides,
-                      java.util.function.IntUnaryOperator route) throws Exception {
+                      IntUnaryOperator route) throws Exception {
         this(remoteOverrides, localOverrides, (listen, port) -> listen.withPort(route.applyAsInt(port)).toString());
     }
 
@@ -96,7 +100,7 @@ public final class ProxyPair implements AutoCloseable {
     }
 
     /** Like {@link #start(Map, Map)}, but local reaches remote through the port that {@code route} returns for remote's port (a test proxy). */
-    public static ProxyPair startVia(java.util.function.IntUnaryOperator route, Map<String, String> remoteOverrides,
+    public static ProxyPair startVia(IntUnaryOperator route, Map<String, String> remoteOverrides,
                                      Map<String, String> localOverrides) throws Exception {
         return new ProxyPair(remoteOverrides, localOverrides, route);
     }

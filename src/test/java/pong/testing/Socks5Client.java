@@ -2,6 +2,7 @@ package pong.testing;
 
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
@@ -62,7 +63,7 @@ public final class Socks5Client {
     public static byte[] download(int proxyPort, int downloadPort, long n, long seed) throws IOException {
         try (Socket s = connect(proxyPort, "127.0.0.1", downloadPort)) {
             s.setSoTimeout(30_000);
-            java.io.DataOutputStream out = new java.io.DataOutputStream(s.getOutputStream());
+            DataOutputStream out = new DataOutputStream(s.getOutputStream());
             out.writeLong(n);
             out.writeLong(seed);
             out.flush();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 
 /** Whole transfers through a SOCKS5 proxy, checked byte-exact: the building blocks of end-to-end tests. */
@@ -47,7 +48,7 @@ public final class Transfers {
                 s.getOutputStream().write(sent);
                 s.shutdownOutput();
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         });
         InputStream in = s.getInputStream();

@@ -209,6 +209,11 @@ class TlsChannelTest {
 
     /** Sends SIZE bytes a->b and b->a (at the same time, or one after the other), in random write sizes, and checks both byte for byte. */
     private static void exchange(InputStream aIn, OutputStream aOut, InputStream bIn, OutputStream bOut, boolean atOnce) throws Exception {
+        exchange(threads, aIn, aOut, bIn, bOut, atOnce);
+    }
+
+    static void exchange(ExecutorService threads, InputStream aIn, OutputStream aOut, InputStream bIn, OutputStream bOut, boolean atOnce)
+            throws Exception {
         byte[] ab = random(SIZE, 1);
         byte[] ba = random(SIZE, 2);
         CompletableFuture<Void> send1 = CompletableFuture.runAsync(() -> send(aOut, ab, 3), threads);

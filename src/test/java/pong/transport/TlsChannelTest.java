@@ -2,6 +2,7 @@ package pong.transport;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,14 +14,17 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -35,7 +39,8 @@ import pong.testing.TestPki;
 
 /**
  * Maven runs this class in a JVM of its own whose TLS 1.3 keys update every 4 MiB
- * (src/test/resources/tls-test.security), so the 24 MiB transfers below cross several KeyUpdates each way.
+ * (src/test/resources/tls-test.security), so the 24 MiB transfers below cross several KeyUpdates each way:
+ * the channel alone, against JSSE's SSLSocket, and under every transport that runs on it.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TlsChannelTest {
@@ -188,6 +193,50 @@ class TlsChannelTest {
         }
     }
 
+    /**
+     * Every TLS transport's two halves (local's connect, remote's listener) on TlsChannel: each 24 MiB
+     * direction crosses several KeyUpdates while the other direction's records are in flight. HTTP/2 (h2,
+     * grpcs) reads on the connection's reader thread while its writer thread sends, so the engine's reply
+     * to a KeyUpdate must get out between data records from either thread.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"h2", "grpcs", "https", "tls", "wss"})
+    void everyTlsTransportCarriesBulkBothWaysAtOnceAcrossKeyUpdatesAndEndsCleanly(String scheme) throws Exception {
+        Duration wait = Duration.ofSeconds(10);
+        Transport transport = Transports.of(scheme);
+        Transport.Server listener = transport.server(new Endpoint(scheme, "127.0.0.1", 0, "/tunnel"), new ServerOptions(server, null, wait));
+        BlockingQueue<Conduit> accepted = new LinkedBlockingQueue<>();
+        try (ServerSocket sockets = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            threads.submit(() -> {
+                Socket s = sockets.accept();
+                try {
+                    listener.serve(s, accepted::add); // a one-tunnel transport returns here; its conduit owns the socket
+                } catch (IOException e) {
+                    s.close();
+                }
+                return null;
+            });
+            Conduit local = transport.connect(new Endpoint(scheme, "127.0.0.1", sockets.getLocalPort(), "/tunnel"),
+                    new ClientOptions(client, null, false, null), wait);
+            Conduit remote = null;
+            try {
+                assertEquals("TLSv1.3", local.security().split(" ")[0], local.security());
+                // h2 and grpcs send the request before the first body byte, so remote's conduit exists once bytes flow
+                local.output().write(1);
+                local.output().flush();
+                remote = accepted.poll(wait.toSeconds(), TimeUnit.SECONDS);
+                assertNotNull(remote, "remote yielded no conduit");
+                assertEquals(1, remote.input().read());
+                exchange(local.input(), local.output(), remote.input(), remote.output(), true);
+                local.close();
+                assertEquals(-1, remote.input().read(), "local's orderly close reads as the end on remote");
+            } finally {
+                local.abort();
+                if (remote != null) remote.abort();
+            }
+        }
+    }
+
     private static TlsChannel connectEngine(int port, String protocol) throws IOException {
         Socket raw = new Socket();
         raw.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
@@ -209,11 +258,6 @@ class TlsChannelTest {
 
     /** Sends SIZE bytes a->b and b->a (at the same time, or one after the other), in random write sizes, and checks both byte for byte. */
     private static void exchange(InputStream aIn, OutputStream aOut, InputStream bIn, OutputStream bOut, boolean atOnce) throws Exception {
-        exchange(threads, aIn, aOut, bIn, bOut, atOnce);
-    }
-
-    static void exchange(ExecutorService threads, InputStream aIn, OutputStream aOut, InputStream bIn, OutputStream bOut, boolean atOnce)
-            throws Exception {
         byte[] ab = random(SIZE, 1);
         byte[] ba = random(SIZE, 2);
         CompletableFuture<Void> send1 = CompletableFuture.runAsync(() -> send(aOut, ab, 3), threads);

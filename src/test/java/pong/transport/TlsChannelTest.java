@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocket;
@@ -173,6 +174,31 @@ class TlsChannelTest {
             }
             c.close();
             s.close();
+        }
+    }
+
+    /** SSLSocket.close can wait for ever behind a writer blocked on a peer that does not read; the channel's ends never wait. */
+    @Test
+    void endingNeverWaitsForAWriterBlockedOnAPeerThatDoesNotRead() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Future<TlsChannel> accepted = threads.submit(() -> acceptEngine(listener));
+            TlsChannel c = connectEngine(listener.getLocalPort(), "TLSv1.3");
+            TlsChannel s = accepted.get(10, TimeUnit.SECONDS);
+            byte[] chunk = new byte[1 << 20];
+            Future<?> writer = threads.submit(() -> {
+                for (int i = 0; i < 256; i++) c.output().write(chunk); // far more than both sockets' buffers hold
+                return null;
+            });
+            // the writer fills the socket buffers and blocks inside a write, holding the channel's write lock
+            assertThrows(TimeoutException.class, () -> writer.get(2, TimeUnit.SECONDS));
+            assertEquals(null, threads.submit(() -> {
+                c.shutdownOutput();
+                c.close();
+                return null;
+            }).get(10, TimeUnit.SECONDS));
+            Exception e = assertThrows(Exception.class, () -> writer.get(10, TimeUnit.SECONDS), "the close released the writer");
+            assertTrue(e.getCause() instanceof IOException, e.toString());
+            s.abort();
         }
     }
 

@@ -111,15 +111,13 @@ class TlsChannelTest {
 
     @Test
     void twoEnginesExchangeBytesExactlyAndSeeEachOthersCleanEnd() throws Exception {
-        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Future<TlsChannel> accepted = threads.submit(() -> acceptEngine(listener));
-            TlsChannel c = connectEngine(listener.getLocalPort(), "TLSv1.3");
-            TlsChannel s = accepted.get(10, TimeUnit.SECONDS);
-            exchange(c.input(), c.output(), s.input(), s.output(), true);
-            c.close();
-            assertEquals(-1, s.input().read(new byte[100]), "close_notify then FIN read as the end");
-            s.close();
-        }
+        TlsChannel[] pair = enginePair();
+        TlsChannel c = pair[0];
+        TlsChannel s = pair[1];
+        exchange(c.input(), c.output(), s.input(), s.output(), true);
+        c.close();
+        assertEquals(-1, s.input().read(new byte[100]), "close_notify then FIN read as the end");
+        s.close();
     }
 
     @Test
@@ -159,64 +157,58 @@ class TlsChannelTest {
 
     @Test
     void smallWritesReachThePeerOnFlushOnly() throws Exception {
-        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Future<TlsChannel> accepted = threads.submit(() -> acceptEngine(listener));
-            TlsChannel c = connectEngine(listener.getLocalPort(), "TLSv1.3");
-            TlsChannel s = accepted.get(10, TimeUnit.SECONDS);
-            for (int round = 0; round < 200; round++) {
-                c.output().write(new byte[] {(byte) round, 1, 2});
-                c.output().flush();
-                byte[] got = s.input().readNBytes(3);
-                assertArrayEquals(new byte[] {(byte) round, 1, 2}, got);
-                s.output().write(got[0]);
-                s.output().flush();
-                assertEquals(round & 0xff, c.input().read());
-            }
-            c.close();
-            s.close();
+        TlsChannel[] pair = enginePair();
+        TlsChannel c = pair[0];
+        TlsChannel s = pair[1];
+        for (int round = 0; round < 200; round++) {
+            c.output().write(new byte[] {(byte) round, 1, 2});
+            c.output().flush();
+            byte[] got = s.input().readNBytes(3);
+            assertArrayEquals(new byte[] {(byte) round, 1, 2}, got);
+            s.output().write(got[0]);
+            s.output().flush();
+            assertEquals(round & 0xff, c.input().read());
         }
+        c.close();
+        s.close();
     }
 
     /** SSLSocket.close can wait for ever behind a writer blocked on a peer that does not read; the channel's ends never wait. */
     @Test
     void endingNeverWaitsForAWriterBlockedOnAPeerThatDoesNotRead() throws Exception {
-        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Future<TlsChannel> accepted = threads.submit(() -> acceptEngine(listener));
-            TlsChannel c = connectEngine(listener.getLocalPort(), "TLSv1.3");
-            TlsChannel s = accepted.get(10, TimeUnit.SECONDS);
-            byte[] chunk = new byte[1 << 20];
-            Future<?> writer = threads.submit(() -> {
-                for (int i = 0; i < 256; i++) c.output().write(chunk); // far more than both sockets' buffers hold
-                return null;
-            });
-            // the writer fills the socket buffers and blocks inside a write, holding the channel's write lock
-            assertThrows(TimeoutException.class, () -> writer.get(2, TimeUnit.SECONDS));
-            assertEquals(null, threads.submit(() -> {
-                c.shutdownOutput();
-                c.close();
-                return null;
-            }).get(10, TimeUnit.SECONDS));
-            Exception e = assertThrows(Exception.class, () -> writer.get(10, TimeUnit.SECONDS), "the close released the writer");
-            assertTrue(e.getCause() instanceof IOException, e.toString());
-            s.abort();
-        }
+        TlsChannel[] pair = enginePair();
+        TlsChannel c = pair[0];
+        TlsChannel s = pair[1];
+        byte[] chunk = new byte[1 << 20];
+        Future<?> writer = threads.submit(() -> {
+            for (int i = 0; i < 256; i++) c.output().write(chunk); // far more than both sockets' buffers hold
+            return null;
+        });
+        // the writer fills the socket buffers and blocks inside a write, holding the channel's write lock
+        assertThrows(TimeoutException.class, () -> writer.get(2, TimeUnit.SECONDS));
+        assertEquals(null, threads.submit(() -> {
+            c.shutdownOutput();
+            c.close();
+            return null;
+        }).get(10, TimeUnit.SECONDS));
+        Exception e = assertThrows(Exception.class, () -> writer.get(10, TimeUnit.SECONDS), "the close released the writer");
+        assertTrue(e.getCause() instanceof IOException, e.toString());
+        s.abort();
     }
 
     @Test
     void abortSendsAResetNotAnEnd() throws Exception {
-        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Future<TlsChannel> accepted = threads.submit(() -> acceptEngine(listener));
-            TlsChannel c = connectEngine(listener.getLocalPort(), "TLSv1.3");
-            TlsChannel s = accepted.get(10, TimeUnit.SECONDS);
-            c.abort();
-            IOException e = assertThrows(IOException.class, () -> {
-                while (s.input().read(new byte[100]) >= 0) {
-                    // nothing comes; the reset must surface as an error, never as -1
-                }
-            });
-            assertTrue(String.valueOf(e.getMessage()).toLowerCase().contains("reset"), e.toString());
-            s.close();
-        }
+        TlsChannel[] pair = enginePair();
+        TlsChannel c = pair[0];
+        TlsChannel s = pair[1];
+        c.abort();
+        IOException e = assertThrows(IOException.class, () -> {
+            while (s.input().read(new byte[100]) >= 0) {
+                // nothing comes; the reset must surface as an error, never as -1
+            }
+        });
+        assertTrue(String.valueOf(e.getMessage()).toLowerCase().contains("reset"), e.toString());
+        s.close();
     }
 
     /**
@@ -260,6 +252,15 @@ class TlsChannelTest {
                 local.abort();
                 if (remote != null) remote.abort();
             }
+        }
+    }
+
+    /** Two connected channels on loopback, TLS 1.3: the client [0] and the server [1]. */
+    private static TlsChannel[] enginePair() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Future<TlsChannel> accepted = threads.submit(() -> acceptEngine(listener));
+            TlsChannel c = connectEngine(listener.getLocalPort(), "TLSv1.3");
+            return new TlsChannel[] {c, accepted.get(10, TimeUnit.SECONDS)};
         }
     }
 

@@ -16,7 +16,8 @@ import java.util.function.Predicate;
  * from then on the connection is the raw tunnel byte stream both ways (in TLS for https), as over tcp or
  * tls. That is not HTTP any proxy can follow, so this form cannot pass nginx, Caddy or any other HTTP
  * front; it exists to talk to pong-go. Remote answers anything else like the ws listener (404, 400).
- * Heads are read byte by byte so that not one tunnel byte after them is consumed.
+ * Heads are read byte by byte so that not one tunnel byte after them is consumed (in TLS from the
+ * {@link TlsChannel}'s buffer of decrypted bytes, not from the socket).
  */
 final class Http1Transport implements Transport {
     /** What pong-go's client sends; any value is accepted. */
@@ -36,21 +37,23 @@ final class Http1Transport implements Transport {
 
     @Override
     public Conduit connect(Endpoint to, ClientOptions options, Duration timeout) throws IOException {
-        Socket s = Transports.dial(to, options, timeout, secure);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Socket raw = Transports.dial(to, timeout);
         try {
+            Conduit c = Transports.clientStream(raw, to, options, deadline, secure, scheme());
             String request = "POST " + to.path() + " HTTP/1.1\r\nHost: " + HttpListener.authority(to, options, defaultPort())
                     + "\r\nUser-Agent: " + USER_AGENT + "\r\n\r\n";
-            OutputStream out = s.getOutputStream();
+            OutputStream out = c.output();
             out.write(request.getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
-            HttpHeaderBlock response = HttpHeaderBlock.read(s.getInputStream());
+            HttpHeaderBlock response = HttpHeaderBlock.read(c.input());
             if (!response.startLine().startsWith("HTTP/1.1 200 ")) {
                 throw new IOException("remote at " + to + " refused the tunnel request: '" + response.startLine() + "'");
             }
-            s.setSoTimeout(0);
-            return new SocketConduit(s, scheme());
+            raw.setSoTimeout(0);
+            return c;
         } catch (IOException | RuntimeException e) {
-            s.close();
+            raw.close();
             throw e;
         }
     }
@@ -62,9 +65,9 @@ final class Http1Transport implements Transport {
         Predicate<InetAddress> trusted = HttpListener.trusted(options);
         return (accepted, sink) -> {
             Transports.prepareAccepted(accepted, options.handshakeTimeout());
-            Socket s = secure ? Tls.serverSide(accepted, options.tls()) : accepted;
-            InputStream in = s.getInputStream();
-            OutputStream out = s.getOutputStream();
+            TlsChannel tls = secure ? Tls.serverChannel(accepted, options.tls()) : null;
+            InputStream in = secure ? tls.input() : accepted.getInputStream();
+            OutputStream out = secure ? tls.output() : accepted.getOutputStream();
             HttpHeaderBlock request;
             try {
                 request = HttpHeaderBlock.read(in);
@@ -82,7 +85,7 @@ final class Http1Transport implements Transport {
             out.write(OK_HEAD.getBytes(StandardCharsets.US_ASCII));
             out.flush();
             accepted.setSoTimeout(0); // from here the caller's deadline bounds the connection header
-            sink.accept(new SocketConduit(s, scheme(), peer));
+            sink.accept(secure ? new TlsConduit(tls, scheme(), peer) : new SocketConduit(accepted, scheme(), peer));
         };
     }
 

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
-import javax.net.ssl.SSLSocket;
 import pong.transport.http2.ByteLink;
 import pong.transport.http2.HeaderField;
 import pong.transport.http2.Http2Connection;
@@ -147,15 +146,17 @@ class Http2Transport implements Transport {
 
     @Override
     public Conduit connect(Endpoint to, ClientOptions options, Duration timeout) throws IOException {
-        Socket s = Transports.dial(to, options, timeout, secure, H2);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Socket raw = Transports.dial(to, timeout);
         Http2Connection connection = null;
         try {
-            if (secure && !H2.equals(((SSLSocket) s).getApplicationProtocol())) {
+            Conduit base = Transports.clientStream(raw, to, options, deadline, secure, scheme(), H2);
+            if (secure && !H2.equals(Transports.applicationProtocol(base))) {
                 throw new IOException("remote at " + to + " does not speak HTTP/2 in TLS (ALPN chose '"
-                        + ((SSLSocket) s).getApplicationProtocol() + "')");
+                        + Transports.applicationProtocol(base) + "')");
             }
-            s.setSoTimeout(0); // the connection's reader waits for as long as the tunnel lives
-            connection = Http2Connection.client(link(s, null), OPTIONS);
+            raw.setSoTimeout(0); // the connection's reader waits for as long as the tunnel lives
+            connection = Http2Connection.client(link(raw, base, null), OPTIONS);
             List<HeaderField> request = new ArrayList<>();
             request.add(new HeaderField(":method", "POST"));
             request.add(new HeaderField(":scheme", secure ? "https" : "http"));
@@ -163,25 +164,30 @@ class Http2Transport implements Transport {
             request.add(new HeaderField(":path", path(to)));
             request.addAll(requestHeaders());
             Http2Stream stream = connection.openStream(request, false);
-            return conduit(stream, connection, (InetSocketAddress) s.getRemoteSocketAddress(), Sockets.security(s));
+            return conduit(stream, connection, (InetSocketAddress) raw.getRemoteSocketAddress(), base.security());
         } catch (IOException | RuntimeException e) {
             if (connection != null) connection.abort();
-            s.close();
+            raw.close();
             throw e;
         }
     }
 
-    /** The socket as the HTTP/2 engine's link; {@code replay} (the preface remote has read already) comes first. */
-    private static ByteLink link(Socket s, byte[] replay) throws IOException {
-        ByteLink socket = ByteLink.of(s);
-        InputStream in = new BufferedInputStream(s.getInputStream(), IO_BUFFER);
+    /**
+     * The connection's byte stream ({@code base}: TLS on {@code raw}, or {@code raw} itself) as the HTTP/2
+     * engine's link; {@code replay} (the preface remote has read already) comes first. An orderly close
+     * ends our direction (close_notify, FIN) and closes the socket a moment later.
+     */
+    private static ByteLink link(Socket raw, Conduit base, byte[] replay) {
+        InputStream in = new BufferedInputStream(base.input(), IO_BUFFER);
         InputStream input = replay == null ? in : new SequenceInputStream(new ByteArrayInputStream(replay), in);
+        ByteLink.OutputEnd end = base instanceof TlsConduit t ? t.channel()::shutdownOutput : raw::shutdownOutput;
         return new ByteLink() {
             @Override public InputStream input() { return input; }
-            @Override public OutputStream output() throws IOException { return socket.output(); }
-            @Override public void close() { socket.close(); }
-            @Override public void abort() { socket.abort(); }
-            @Override public String name() { return socket.name(); }
+            @Override public OutputStream output() { return base.output(); }
+            @Override public boolean outputBuffered() { return base.outputBuffered(); }
+            @Override public void close() { ByteLink.closeAfterFin(raw, end); }
+            @Override public void abort() { base.abort(); }
+            @Override public String name() { return String.valueOf(raw.getRemoteSocketAddress()); }
         };
     }
 
@@ -194,9 +200,9 @@ class Http2Transport implements Transport {
         Predicate<InetAddress> trusted = HttpListener.trusted(options);
         return (accepted, sink) -> {
             Transports.prepareAccepted(accepted, options.handshakeTimeout());
-            Socket s = secure ? Tls.serverSide(accepted, options.tls(), H2, "http/1.1") : accepted;
-            boolean h2 = !secure || H2.equals(((SSLSocket) s).getApplicationProtocol());
-            InputStream in = s.getInputStream();
+            Conduit base = Transports.serverStream(accepted, options, secure, scheme(), H2, "http/1.1");
+            boolean h2 = !secure || H2.equals(Transports.applicationProtocol(base));
+            InputStream in = base.input();
             byte[] start = new byte[Http2Connection.PREFACE.length];
             int n = 0;
             while (h2 && n < start.length) {
@@ -205,12 +211,12 @@ class Http2Transport implements Transport {
                 start[n++] = (byte) b;
                 if (b != (Http2Connection.PREFACE[n - 1] & 0xff)) h2 = false;
             }
-            if (!h2) refuseHttp1(new SequenceInputStream(new ByteArrayInputStream(start, 0, n), in), s.getOutputStream());
+            if (!h2) refuseHttp1(new SequenceInputStream(new ByteArrayInputStream(start, 0, n), in), base.output());
             accepted.setSoTimeout(0); // from here the caller's deadline bounds the first tunnel, header.timeout the later ones
             InetSocketAddress connectionPeer = (InetSocketAddress) accepted.getRemoteSocketAddress();
-            String security = Sockets.security(s);
+            String security = base.security();
             AtomicLong tunnels = new AtomicLong();
-            Http2Connection connection = Http2Connection.server(link(s, start), OPTIONS, stream -> {
+            Http2Connection connection = Http2Connection.server(link(accepted, base, start), OPTIONS, stream -> {
                 List<HeaderField> request = stream.awaitHeaders();
                 String why = refusal(request, path);
                 if (why != null) {

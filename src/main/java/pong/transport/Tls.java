@@ -49,9 +49,11 @@ public final class Tls {
     }
 
     /**
-     * Remote's TLS on an accepted connection: the handshake runs here, on the caller's thread, bounded
-     * by the socket's read timeout (and by whoever closes {@code raw}). Closing the result closes {@code raw}.
-     * With application protocols, ALPN picks the first of them the client also offers (none: no ALPN).
+     * Remote's TLS on an accepted connection as a JDK {@code SSLSocket}, for the test peers and the bench's
+     * floor relays (the transports use {@link #serverChannel}): the handshake runs here, on the caller's
+     * thread, bounded by the socket's read timeout (and by whoever closes {@code raw}). Closing the result
+     * closes {@code raw}. With application protocols, ALPN picks the first of them the client also offers
+     * (none: no ALPN).
      */
     public static SSLSocket serverSide(Socket raw, SSLContext context, String... applicationProtocols) throws IOException {
         SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(raw, null, true);
@@ -63,17 +65,18 @@ public final class Tls {
 
     /**
      * Remote's TLS on an accepted connection as a {@link TlsChannel} (many records per system call); the
-     * handshake runs here as in {@link #serverSide}.
+     * handshake runs here as in {@link #serverSide}, and so does ALPN ({@link TlsChannel#applicationProtocol}).
      */
-    public static TlsChannel serverChannel(Socket raw, SSLContext context) throws IOException {
+    public static TlsChannel serverChannel(Socket raw, SSLContext context, String... applicationProtocols) throws IOException {
         SSLEngine engine = context.createSSLEngine();
         engine.setUseClientMode(false);
-        engine.setSSLParameters(serverParameters(engine.getSSLParameters()));
+        engine.setSSLParameters(serverParameters(engine.getSSLParameters(), applicationProtocols));
         return TlsChannel.handshake(raw, engine);
     }
 
     /**
-     * Local's TLS on a connected socket, with SNI and (unless pinned or insecure) the host name check
+     * Local's TLS on a connected socket as a JDK {@code SSLSocket}, for the test peers and the bench's floor
+     * relays (the transports use {@link #clientChannel}), with SNI and (unless pinned or insecure) the host name check
      * against {@code options.sni()} or else {@code host}. The handshake runs within the timeout. With
      * application protocols, they are offered by ALPN (the caller checks what the server chose).
      */
@@ -88,12 +91,16 @@ public final class Tls {
         return s;
     }
 
-    /** Local's TLS as a {@link TlsChannel}, with the same choices and checks as {@link #clientSide}. */
-    public static TlsChannel clientChannel(Socket raw, ClientOptions options, String host, int port, Duration timeout) throws IOException {
+    /**
+     * Local's TLS as a {@link TlsChannel}, with the same choices, checks and ALPN offer as {@link #clientSide}
+     * (what the server chose: {@link TlsChannel#applicationProtocol}).
+     */
+    public static TlsChannel clientChannel(Socket raw, ClientOptions options, String host, int port, Duration timeout,
+                                           String... applicationProtocols) throws IOException {
         String peerName = options.sni() != null ? options.sni() : host;
         SSLEngine engine = options.tls().createSSLEngine(peerName, port);
         engine.setUseClientMode(true);
-        engine.setSSLParameters(clientParameters(engine.getSSLParameters(), options, peerName));
+        engine.setSSLParameters(clientParameters(engine.getSSLParameters(), options, peerName, applicationProtocols));
         int before = raw.getSoTimeout();
         raw.setSoTimeout((int) timeout.toMillis());
         TlsChannel channel = TlsChannel.handshake(raw, engine);

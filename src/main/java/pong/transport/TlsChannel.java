@@ -113,32 +113,53 @@ public final class TlsChannel implements Closeable {
         return socket;
     }
 
+    /** The protocol ALPN chose in the handshake ("h2"), or "" when none was negotiated. */
+    public String applicationProtocol() {
+        String chosen = engine.getApplicationProtocol();
+        return chosen == null ? "" : chosen;
+    }
+
     /**
      * Sends close_notify if no writer is busy, then closes the socket. Never waits for a writer: one
      * that is blocked on a peer that stopped reading is released by the socket's close.
      */
     @Override
     public void close() {
-        if (writeLock.tryLock()) {
-            try {
-                if (!outboundClosed) {
-                    outboundClosed = true;
-                    encrypt(true);
-                    engine.closeOutbound();
-                    while (!engine.isOutboundDone()) {
-                        SSLEngineResult r = engine.wrap(EMPTY, netOut);
-                        if (r.getStatus() == Status.BUFFER_OVERFLOW) sendNet();
-                        else if (r.bytesProduced() == 0) break;
-                    }
-                    sendNet();
-                }
-            } catch (IOException | RuntimeException ignored) {
-                // the peer is gone or the engine failed: the socket's close below is all that is left
-            } finally {
-                writeLock.unlock();
-            }
-        }
+        endOutbound();
         Sockets.closeQuietly(socket);
+    }
+
+    /**
+     * Ends our direction in order and keeps the socket open for reading: what is staged, close_notify,
+     * then FIN. A socket closed with input still unread sends an RST that can destroy our last records
+     * before the peer reads them; the caller closes the socket a moment later. Never waits for a writer,
+     * as {@link #close}.
+     */
+    public void shutdownOutput() throws IOException {
+        endOutbound();
+        socket.shutdownOutput();
+    }
+
+    /** Sends what is staged and close_notify, once, if no writer holds the lock. */
+    private void endOutbound() {
+        if (!writeLock.tryLock()) return;
+        try {
+            if (!outboundClosed) {
+                outboundClosed = true;
+                encrypt(true);
+                engine.closeOutbound();
+                while (!engine.isOutboundDone()) {
+                    SSLEngineResult r = engine.wrap(EMPTY, netOut);
+                    if (r.getStatus() == Status.BUFFER_OVERFLOW) sendNet();
+                    else if (r.bytesProduced() == 0) break;
+                }
+                sendNet();
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // the peer is gone or the engine failed: the socket's close is all that is left
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     /** Closes with an RST and no close_notify: the peer must not take this for a clean end. */

@@ -15,9 +15,18 @@ final class TlsConduit implements Conduit {
     private final InetSocketAddress peer;
 
     TlsConduit(TlsChannel channel, String scheme) {
+        this(channel, scheme, null);
+    }
+
+    /** @param peer the client a trusted proxy forwarded for, or null for the socket's peer */
+    TlsConduit(TlsChannel channel, String scheme, InetSocketAddress peer) {
         this.channel = channel;
         this.scheme = scheme;
-        this.peer = (InetSocketAddress) channel.socket().getRemoteSocketAddress();
+        this.peer = peer != null ? peer : (InetSocketAddress) channel.socket().getRemoteSocketAddress();
+    }
+
+    TlsChannel channel() {
+        return channel;
     }
 
     @Override

@@ -80,21 +80,32 @@ public final class Transports {
     }
 
     /**
-     * A TCP connection for a tunnel and, for a secure transport, TLS on it (offering these ALPN protocols),
-     * all within the timeout; the socket's read timeout is what is left of it, for the handshake that
-     * follows (the caller sets it to 0 once that is done, and closes the socket if it fails).
+     * Local's byte stream on a dialed socket: for a secure transport TLS on it (offering these ALPN
+     * protocols), else the socket itself, as a conduit of this scheme; the TLS handshake runs within what
+     * is left until {@code deadline}. The socket's read timeout is then what is left, for the handshakes
+     * that follow (the caller sets it to 0 once they are done, and closes the socket if they fail).
      */
-    static Socket dial(Endpoint to, ClientOptions options, Duration timeout, boolean tls, String... applicationProtocols) throws IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Socket raw = dial(to, timeout);
-        try {
-            Socket s = tls ? Tls.clientSide(raw, options, to.host(), to.port(), remaining(deadline), applicationProtocols) : raw;
-            s.setSoTimeout((int) Math.max(1, remaining(deadline).toMillis()));
-            return s;
-        } catch (IOException | RuntimeException e) {
-            raw.close();
-            throw e;
-        }
+    static Conduit clientStream(Socket raw, Endpoint to, ClientOptions options, long deadline, boolean tls, String scheme,
+                                String... applicationProtocols) throws IOException {
+        Conduit c = tls ? new TlsConduit(Tls.clientChannel(raw, options, to.host(), to.port(), remaining(deadline), applicationProtocols), scheme)
+                : new SocketConduit(raw, scheme);
+        raw.setSoTimeout((int) Math.max(1, remaining(deadline).toMillis()));
+        return c;
+    }
+
+    /**
+     * Remote's byte stream on an accepted socket (read timeout set by {@link #prepareAccepted}): for a
+     * secure transport TLS on it (ALPN choosing among these protocols), else the socket itself, as a
+     * conduit of this scheme.
+     */
+    static Conduit serverStream(Socket accepted, ServerOptions options, boolean tls, String scheme, String... applicationProtocols)
+            throws IOException {
+        return tls ? new TlsConduit(Tls.serverChannel(accepted, options.tls(), applicationProtocols), scheme) : new SocketConduit(accepted, scheme);
+    }
+
+    /** What ALPN chose on a stream from {@link #clientStream} or {@link #serverStream} ("" for none, or plain TCP). */
+    static String applicationProtocol(Conduit stream) {
+        return stream instanceof TlsConduit t ? t.channel().applicationProtocol() : "";
     }
 
     /** What is left of a connect timeout that started at {@code deadline - timeout}; fails once it has passed. */

@@ -114,9 +114,15 @@ final class WebSocketConduit implements Conduit {
         base.close();
     }
 
+    /**
+     * A cut (RST), unless the peer broke the protocol: then the close frame with the violation's code has
+     * gone out, and that is how WebSocket fails a connection (RFC 6455 section 7.1.7); an RST right
+     * behind it could destroy it before the peer reads it, so the connection closes as after any close frame.
+     */
     @Override
     public void abort() {
-        base.abort();
+        if (closeCode != CLOSE_NORMAL) close();
+        else base.abort();
     }
 
     @Override

@@ -47,9 +47,7 @@ final class WebSocketTransport implements Transport {
         long deadline = System.nanoTime() + timeout.toNanos();
         Socket raw = Transports.dial(to, timeout);
         try {
-            Conduit base = secure ? new TlsConduit(Tls.clientChannel(raw, options, to.host(), to.port(), Transports.remaining(deadline)), "tls")
-                    : new SocketConduit(raw, "tcp");
-            raw.setSoTimeout((int) Math.max(1, Transports.remaining(deadline).toMillis()));
+            Conduit base = Transports.clientStream(raw, to, options, deadline, secure, secure ? "tls" : "tcp");
             byte[] nonce = new byte[16];
             new SecureRandom().nextBytes(nonce);
             String key = Base64.getEncoder().encodeToString(nonce);
@@ -89,7 +87,7 @@ final class WebSocketTransport implements Transport {
         Predicate<InetAddress> trusted = HttpListener.trusted(options);
         return (accepted, sink) -> {
             Transports.prepareAccepted(accepted, options.handshakeTimeout());
-            Conduit base = secure ? new TlsConduit(Tls.serverChannel(accepted, options.tls()), "tls") : new SocketConduit(accepted, "tcp");
+            Conduit base = Transports.serverStream(accepted, options, secure, secure ? "tls" : "tcp");
             InputStream in = new BufferedInputStream(base.input(), IO_BUFFER);
             OutputStream out = base.output();
             HttpHeaderBlock request;

@@ -537,7 +537,7 @@ public final class Tunnel implements AutoCloseable {
             LOG.log(Level.ERROR, "tunnel reader failed", e);
             failure = new IOException("internal error in the reader: " + e);
         }
-        if (failure == null && !closed) failure = new EOFException("peer closed the connection");
+        if (failure == null && !closed) failure = new PeerEnded();
         if (side == Side.LOCAL && !firstFrameSeen && failure != null && !(failure instanceof ProtocolException)
                 && System.nanoTime() - createdNanos < RIGHT_AFTER_HEADER_NANOS) {
             failure = new NothingAfterHeader();
@@ -721,6 +721,13 @@ public final class Tunnel implements AutoCloseable {
         }
     }
 
+    /** The peer ended the connection in order, between two frames. */
+    private static final class PeerEnded extends EOFException {
+        PeerEnded() {
+            super("peer closed the connection");
+        }
+    }
+
     /** Why a failure ended the tunnel, for observers. */
     private static CloseReason reasonOf(IOException failure) {
         if (failure == null) return CloseReason.SHUTDOWN;
@@ -733,7 +740,10 @@ public final class Tunnel implements AutoCloseable {
         close(reasonOf(failure), failure);
     }
 
-    /** Ends the tunnel once: closes the conduit and resets every stream still on it towards its app. */
+    /**
+     * Ends the tunnel once: closes the conduit (aborts it after a failure) and resets every stream still
+     * on it towards its app.
+     */
     private void close(CloseReason reason, IOException failure) {
         List<Stream> cut;
         openLock.lock();
@@ -744,7 +754,10 @@ public final class Tunnel implements AutoCloseable {
             openLock.unlock();
         }
         writer.close();
-        conduit.close();
+        // ended by a failure (an I/O or protocol error, a silent peer): the peer must see a cut (RST,
+        // RST_STREAM), never the clean end an orderly close would show it
+        if (failure == null || failure instanceof PeerEnded) conduit.close();
+        else conduit.abort();
         cut = List.copyOf(streams.values());
         for (Stream s : cut) s.onTunnelLost();
         streams.clear();

@@ -3,6 +3,7 @@ package pong.transport;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -29,6 +30,7 @@ import pong.testing.Observed;
 import pong.testing.Origin;
 import pong.testing.ProxyPair;
 import pong.testing.RawTunnel;
+import pong.transport.grpc.GrpcMessages;
 import pong.transport.http2.ByteLink;
 import pong.transport.http2.HeaderField;
 import pong.transport.http2.Http2Connection;
@@ -103,6 +105,33 @@ class Http2ListenerEndToEndTest {
                 }
                 assertTrue(c.isOpen(), "the connection carries on");
                 assertEquals(TUNNELS, Observed.sum(pair.remote.monitoring(), "pong_tunnels_opened_total"));
+            } finally {
+                c.close();
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"h2c", "grpc"})
+    void aTunnelEndedByAnErrorResetsItsStreamAndNeverEndsItInOrder(String scheme) throws Exception {
+        boolean grpc = scheme.equals("grpc");
+        try (ProxyPair pair = ProxyPair.over(scheme); Origin echo = Origin.echo()) {
+            Http2Connection c = connect(pair);
+            try {
+                Http2Stream s = c.openStream(request("POST", "/tunnel", grpc ? GrpcTransport.CONTENT_TYPE : null), false);
+                assertEquals("200", Http2Transport.value(s.awaitHeaders(), ":status"));
+                RawTunnel t = grpc
+                        ? new RawTunnel(new Socket(), new GrpcMessages.Reader(s.input(), GrpcTransport.MAX_MESSAGE),
+                                new GrpcMessages.Writer(s.output(), GrpcTransport.CHUNK))
+                        : tunnel(s);
+                t.sendRaw(ConnectionHeader.of(pair.clientId).encode());
+                assertEchoes(t, 1, echo, "before the error");
+                // a frame shorter than its header is a protocol error: remote ends the tunnel as broken
+                t.sendRaw(new byte[] {0, 1, 0, 0, 0, 1, 0});
+                // an orderly end (END_STREAM; for gRPC trailers with grpc-status 0) would read as the tunnel's clean end
+                IOException cut = assertThrows(IOException.class, () -> s.input().readAllBytes(), "the stream ended in order");
+                assertEquals(Http2Error.CANCEL, s.resetCode(), cut.toString());
+                assertTrue(c.isOpen(), "only the stream was reset, not the connection");
             } finally {
                 c.close();
             }

@@ -2,6 +2,7 @@ package pong.transport;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,15 +14,19 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocket;
@@ -35,7 +40,8 @@ import pong.testing.TestPki;
 
 /**
  * Maven runs this class in a JVM of its own whose TLS 1.3 keys update every 4 MiB
- * (src/test/resources/tls-test.security), so the 24 MiB transfers below cross several KeyUpdates each way.
+ * (src/test/resources/tls-test.security), so the 24 MiB transfers below cross several KeyUpdates each way:
+ * the channel alone, against JSSE's SSLSocket, and under every transport that runs on it.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TlsChannelTest {
@@ -105,15 +111,13 @@ class TlsChannelTest {
 
     @Test
     void twoEnginesExchangeBytesExactlyAndSeeEachOthersCleanEnd() throws Exception {
-        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Future<TlsChannel> accepted = threads.submit(() -> acceptEngine(listener));
-            TlsChannel c = connectEngine(listener.getLocalPort(), "TLSv1.3");
-            TlsChannel s = accepted.get(10, TimeUnit.SECONDS);
-            exchange(c.input(), c.output(), s.input(), s.output(), true);
-            c.close();
-            assertEquals(-1, s.input().read(new byte[100]), "close_notify then FIN read as the end");
-            s.close();
-        }
+        TlsChannel[] pair = enginePair();
+        TlsChannel c = pair[0];
+        TlsChannel s = pair[1];
+        exchange(c.input(), c.output(), s.input(), s.output(), true);
+        c.close();
+        assertEquals(-1, s.input().read(new byte[100]), "close_notify then FIN read as the end");
+        s.close();
     }
 
     @Test
@@ -153,38 +157,110 @@ class TlsChannelTest {
 
     @Test
     void smallWritesReachThePeerOnFlushOnly() throws Exception {
-        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Future<TlsChannel> accepted = threads.submit(() -> acceptEngine(listener));
-            TlsChannel c = connectEngine(listener.getLocalPort(), "TLSv1.3");
-            TlsChannel s = accepted.get(10, TimeUnit.SECONDS);
-            for (int round = 0; round < 200; round++) {
-                c.output().write(new byte[] {(byte) round, 1, 2});
-                c.output().flush();
-                byte[] got = s.input().readNBytes(3);
-                assertArrayEquals(new byte[] {(byte) round, 1, 2}, got);
-                s.output().write(got[0]);
-                s.output().flush();
-                assertEquals(round & 0xff, c.input().read());
-            }
-            c.close();
-            s.close();
+        TlsChannel[] pair = enginePair();
+        TlsChannel c = pair[0];
+        TlsChannel s = pair[1];
+        for (int round = 0; round < 200; round++) {
+            c.output().write(new byte[] {(byte) round, 1, 2});
+            c.output().flush();
+            byte[] got = s.input().readNBytes(3);
+            assertArrayEquals(new byte[] {(byte) round, 1, 2}, got);
+            s.output().write(got[0]);
+            s.output().flush();
+            assertEquals(round & 0xff, c.input().read());
         }
+        c.close();
+        s.close();
+    }
+
+    /** SSLSocket.close can wait for ever behind a writer blocked on a peer that does not read; the channel's ends never wait. */
+    @Test
+    void endingNeverWaitsForAWriterBlockedOnAPeerThatDoesNotRead() throws Exception {
+        TlsChannel[] pair = enginePair();
+        TlsChannel c = pair[0];
+        TlsChannel s = pair[1];
+        byte[] chunk = new byte[1 << 20];
+        Future<?> writer = threads.submit(() -> {
+            for (int i = 0; i < 256; i++) c.output().write(chunk); // far more than both sockets' buffers hold
+            return null;
+        });
+        // the writer fills the socket buffers and blocks inside a write, holding the channel's write lock
+        assertThrows(TimeoutException.class, () -> writer.get(2, TimeUnit.SECONDS));
+        assertEquals(null, threads.submit(() -> {
+            c.shutdownOutput();
+            c.close();
+            return null;
+        }).get(10, TimeUnit.SECONDS));
+        Exception e = assertThrows(Exception.class, () -> writer.get(10, TimeUnit.SECONDS), "the close released the writer");
+        assertTrue(e.getCause() instanceof IOException, e.toString());
+        s.abort();
     }
 
     @Test
     void abortSendsAResetNotAnEnd() throws Exception {
+        TlsChannel[] pair = enginePair();
+        TlsChannel c = pair[0];
+        TlsChannel s = pair[1];
+        c.abort();
+        IOException e = assertThrows(IOException.class, () -> {
+            while (s.input().read(new byte[100]) >= 0) {
+                // nothing comes; the reset must surface as an error, never as -1
+            }
+        });
+        assertTrue(String.valueOf(e.getMessage()).toLowerCase().contains("reset"), e.toString());
+        s.close();
+    }
+
+    /**
+     * Every TLS transport's two halves (local's connect, remote's listener) on TlsChannel: each 24 MiB
+     * direction crosses several KeyUpdates while the other direction's records are in flight. HTTP/2 (h2,
+     * grpcs) reads on the connection's reader thread while its writer thread sends, so the engine's reply
+     * to a KeyUpdate must get out between data records from either thread.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"h2", "grpcs", "https", "tls", "wss"})
+    void everyTlsTransportCarriesBulkBothWaysAtOnceAcrossKeyUpdatesAndEndsCleanly(String scheme) throws Exception {
+        Duration wait = Duration.ofSeconds(10);
+        Transport transport = Transports.of(scheme);
+        Transport.Server listener = transport.server(new Endpoint(scheme, "127.0.0.1", 0, "/tunnel"), new ServerOptions(server, null, wait));
+        BlockingQueue<Conduit> accepted = new LinkedBlockingQueue<>();
+        try (ServerSocket sockets = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            threads.submit(() -> {
+                Socket s = sockets.accept();
+                try {
+                    listener.serve(s, accepted::add); // a one-tunnel transport returns here; its conduit owns the socket
+                } catch (IOException e) {
+                    s.close();
+                }
+                return null;
+            });
+            Conduit local = transport.connect(new Endpoint(scheme, "127.0.0.1", sockets.getLocalPort(), "/tunnel"),
+                    new ClientOptions(client, null, false, null), wait);
+            Conduit remote = null;
+            try {
+                assertEquals("TLSv1.3", local.security().split(" ")[0], local.security());
+                // h2 and grpcs send the request before the first body byte, so remote's conduit exists once bytes flow
+                local.output().write(1);
+                local.output().flush();
+                remote = accepted.poll(wait.toSeconds(), TimeUnit.SECONDS);
+                assertNotNull(remote, "remote yielded no conduit");
+                assertEquals(1, remote.input().read());
+                exchange(local.input(), local.output(), remote.input(), remote.output(), true);
+                local.close();
+                assertEquals(-1, remote.input().read(), "local's orderly close reads as the end on remote");
+            } finally {
+                local.abort();
+                if (remote != null) remote.abort();
+            }
+        }
+    }
+
+    /** Two connected channels on loopback, TLS 1.3: the client [0] and the server [1]. */
+    private static TlsChannel[] enginePair() throws Exception {
         try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Future<TlsChannel> accepted = threads.submit(() -> acceptEngine(listener));
             TlsChannel c = connectEngine(listener.getLocalPort(), "TLSv1.3");
-            TlsChannel s = accepted.get(10, TimeUnit.SECONDS);
-            c.abort();
-            IOException e = assertThrows(IOException.class, () -> {
-                while (s.input().read(new byte[100]) >= 0) {
-                    // nothing comes; the reset must surface as an error, never as -1
-                }
-            });
-            assertTrue(String.valueOf(e.getMessage()).toLowerCase().contains("reset"), e.toString());
-            s.close();
+            return new TlsChannel[] {c, accepted.get(10, TimeUnit.SECONDS)};
         }
     }
 

@@ -7,7 +7,7 @@ import java.net.Socket;
 import pong.transport.Sockets;
 
 /**
- * The blocking byte stream an HTTP/2 connection runs over: a plain or TLS socket, or anything else with an
+ * The blocking byte stream an HTTP/2 connection runs over: a plain socket, TLS on one, or anything else with an
  * input, an output, an orderly close and an abort. The transport seam's conduit adapts to it in a few lines.
  *
  * <p>Threading: input() is read by the connection's reader thread only, output() written by its writer
@@ -27,9 +27,24 @@ public interface ByteLink {
     /** For logs: who is at the other end. */
     String name();
 
+    /**
+     * True when {@link #output()} gathers writes until flush itself (TLS on a {@code TlsChannel}, which fills
+     * whole records), so the connection's writer needs no buffer of its own in front of it.
+     */
+    default boolean outputBuffered() {
+        return false;
+    }
+
     /** How long {@link #of}'s close keeps the socket after its FIN, so the peer can read what we sent last. */
     long LINGER_MILLIS = 1000;
 
+    /** Ends our direction of a connection in order (FIN; in TLS close_notify first) and leaves its input open. */
+    @FunctionalInterface
+    interface OutputEnd {
+        void end() throws IOException;
+    }
+
+    /** A plain socket. */
     static ByteLink of(Socket socket) {
         return new ByteLink() {
             @Override
@@ -42,28 +57,9 @@ public interface ByteLink {
                 return socket.getOutputStream();
             }
 
-            /**
-             * FIN first, the close a moment later: closing a socket with input still unread sends an RST,
-             * and a peer that gets the RST before it has read our last frames (a GOAWAY that says why)
-             * loses them.
-             */
             @Override
             public void close() {
-                try {
-                    socket.shutdownOutput();
-                } catch (IOException alreadyGone) {
-                    Sockets.closeQuietly(socket);
-                    return;
-                }
-                Thread.ofVirtual().name("h2 linger " + socket.getRemoteSocketAddress()).start(() -> {
-                    try {
-                        Thread.sleep(LINGER_MILLIS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    } finally {
-                        Sockets.closeQuietly(socket);
-                    }
-                });
+                closeAfterFin(socket, socket::shutdownOutput);
             }
 
             @Override
@@ -76,5 +72,28 @@ public interface ByteLink {
                 return String.valueOf(socket.getRemoteSocketAddress());
             }
         };
+    }
+
+    /**
+     * Ends our direction with {@code end} and closes the socket {@link #LINGER_MILLIS} later: closing a
+     * socket with input still unread sends an RST, and a peer that gets the RST before it has read our last
+     * frames (a GOAWAY that says why) loses them.
+     */
+    static void closeAfterFin(Socket socket, OutputEnd end) {
+        try {
+            end.end();
+        } catch (IOException alreadyGone) {
+            Sockets.closeQuietly(socket);
+            return;
+        }
+        Thread.ofVirtual().name("h2 linger " + socket.getRemoteSocketAddress()).start(() -> {
+            try {
+                Thread.sleep(LINGER_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                Sockets.closeQuietly(socket);
+            }
+        });
     }
 }

@@ -47,9 +47,13 @@ final class FrameQueue {
         this.maxReplies = maxReplies;
     }
 
-    /** Starts the writer thread; onEnd runs once on it when the queue is finished or writing failed (null if finished). */
-    void start(String name, OutputStream out, Consumer<IOException> onEnd) {
-        Thread.ofVirtual().name("h2-writer " + name).start(() -> run(new Http2FrameWriter(new BufferedOutputStream(out, 64 << 10)), onEnd));
+    /**
+     * Starts the writer thread; onEnd runs once on it when the queue is finished or writing failed (null if
+     * finished). An output that is not {@code buffered} gets a buffer in front, so frames leave in few writes.
+     */
+    void start(String name, OutputStream out, boolean buffered, Consumer<IOException> onEnd) {
+        OutputStream frames = buffered ? out : new BufferedOutputStream(out, 64 << 10);
+        Thread.ofVirtual().name("h2-writer " + name).start(() -> run(new Http2FrameWriter(frames), onEnd));
     }
 
     /** A DATA frame of n flow-controlled bytes; waits while the queue holds too many. */

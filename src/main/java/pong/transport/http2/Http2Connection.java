@@ -133,7 +133,7 @@ public final class Http2Connection implements AutoCloseable {
         queue.control(w -> w.settings(ours));
         int raise = options.connectionWindow() - Http2Frame.DEFAULT_WINDOW;
         if (raise > 0) queue.control(w -> w.windowUpdate(0, raise));
-        queue.start(name, out, this::writerEnded);
+        queue.start(name, out, link.outputBuffered(), this::writerEnded);
         Thread.ofVirtual().name("h2-reader " + name).start(() -> readLoop(in));
     }
 

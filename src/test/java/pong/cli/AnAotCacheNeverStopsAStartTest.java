@@ -125,6 +125,16 @@ class AnAotCacheNeverStopsAStartTest {
         assertFalse(old.output().contains("Unrecognized VM option"), old.output());
     }
 
+    @Test
+    void theServiceUnitsStartJavaThroughPongJava() throws Exception {
+        for (String half : List.of("remote", "local")) {
+            List<String> execStart = Files.readAllLines(Path.of("docs", "deploy", "pong-" + half + ".service")).stream()
+                    .filter(l -> l.startsWith("ExecStart=")).toList();
+            assertEquals(1, execStart.size(), half);
+            assertTrue(execStart.get(0).startsWith("ExecStart=/bin/sh /opt/pong/pong-java /opt/pong/pong.aot /usr/bin/java "), execStart.get(0));
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /** A java that answers -version with this version and otherwise writes its arguments, one a line, to args.txt. */

@@ -79,6 +79,16 @@ class AnAotCacheNeverStopsAStartTest {
         assertFalse(same.output().contains("not using the AOT cache"), same.output());
         assertTrue(pongClassesFromTheCache(same.output()), "pong's classes were not loaded from the cache:\n" + head(same.output()));
 
+        // the same cache as another JDK build made it (its HotSpot version changed in the header): pong-java passes it
+        // on, since the jar matches; the JVM rejects it with a warning, and the pair serves
+        Path otherJdk = dir.resolve("other-jdk.aot");
+        Files.write(otherJdk, withOtherHotSpotVersion(Files.readAllBytes(cache)));
+        Files.copy(AotCommand.stampOf(cache), AotCommand.stampOf(otherJdk));
+        PongJar.Result rejected = run(pongJava(otherJdk, jar, "--version"));
+        assertEquals(0, rejected.exit(), rejected.output());
+        assertTrue(rejected.output().contains("created by a different version or build of HotSpot"), rejected.output());
+        assertPairServes(pongJava(otherJdk, jar), jar);
+
         // a replaced jar (one more entry): left out, with the reason, and the pair serves
         replaceWithAnotherJar(jar);
         PongJar.Result other = run(pongJava(cache, jar, "-Xlog:class+load", "--version"));
@@ -178,6 +188,36 @@ class AnAotCacheNeverStopsAStartTest {
 
     private static String head(String s) {
         return s.length() > 4000 ? s.substring(0, 4000) + "\n..." : s;
+    }
+
+    /** The cache with the last character of the HotSpot version it names (e.g. 25.0.3+9-LTS) in its header changed. */
+    private static byte[] withOtherHotSpotVersion(byte[] cache) throws IOException, InterruptedException {
+        PongJar.Result v = versionOutput();
+        assertEquals(0, v.exit(), v.output());
+        Matcher m = Pattern.compile("VM [^(]*\\(build ([^,)]+)").matcher(v.output());
+        assertTrue(m.find(), v.output());
+        byte[] version = m.group(1).getBytes(StandardCharsets.US_ASCII);
+        int at = indexOf(cache, version, 16 * 1024);
+        assertTrue(at >= 0, "the cache's header does not name " + m.group(1));
+        byte[] copy = cache.clone();
+        int last = at + version.length - 1;
+        copy[last] = (byte) (copy[last] == 'X' ? 'Y' : 'X');
+        return copy;
+    }
+
+    private static PongJar.Result versionOutput() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(aotJava(), "-version").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new PongJar.Result(p.waitFor(), out);
+    }
+
+    private static int indexOf(byte[] data, byte[] what, int within) {
+        outer:
+        for (int i = 0; i + what.length <= Math.min(data.length, within); i++) {
+            for (int k = 0; k < what.length; k++) if (data[i + k] != what[k]) continue outer;
+            return i;
+        }
+        return -1;
     }
 
     /** The jar with one more entry: another file, as an upgrade makes it, whose classes are the same. */

@@ -7,11 +7,15 @@
 #   ./run.sh test [..]  mvn -B test [..]               (exit code = mvn's)
 #   ./run.sh bench [--quick] [REGEX..]
 #                       build bench/ and run the JMH suite (a few minutes), print a table
-#   ./run.sh bench system [--quick] [--only direct,pong,ssh,floor-vt,floor-pt] [--workloads ..]
+#   ./run.sh bench system [--quick] [--only direct,pong,pong-aot,ssh,floor-vt,floor-pt] [--workloads ..]
 #                       whole-system bench: direct vs pong vs ssh -D through SOCKS5;
 #                       prints a Markdown table, saves bench/RESULTS.md (--quick:
 #                       bench/RESULTS-quick.md); installs openssh-server if missing
 #   ./run.sh bench jmh [JMH options]   JMH's own command line on benchmarks.jar
+#   ./run.sh aot [--seconds N]
+#                       make the JDK's AOT cache target/pong.aot (Java 24+) from a training run of
+#                       N s (default 30) with PONG_JAVA_OPTS; the demo then starts pong with it
+#                       (through docs/deploy/pong-java, which leaves it out when it does not fit)
 #   ./run.sh jdk        print the JDK (>= 21) this script would use
 #   ./run.sh help       this text
 #
@@ -134,6 +138,29 @@ build() {
 jar_is_stale() {
     [[ -f $JAR ]] || return 0
     [[ -n $(find src pom.xml -newer "$JAR" -print -quit 2>/dev/null) ]]
+}
+
+# ---------------------------------------------------------------- AOT cache
+
+AOT_CACHE="$ROOT/target/pong.aot"
+PONG_JAVA="$ROOT/docs/deploy/pong-java"
+
+# What starts a pong JVM, in PONG_LAUNCHER: once ./run.sh aot made a cache, docs/deploy/pong-java, which
+# adds -XX:AOTCache only on Java 24+ and for the jar the cache was made from (else starts without it);
+# before that, java itself.
+pong_launcher() {
+    if [[ -e $AOT_CACHE ]]; then PONG_LAUNCHER=(sh "$PONG_JAVA" "$AOT_CACHE" java)
+    else PONG_LAUNCHER=(java)
+    fi
+}
+
+# ./run.sh aot [--seconds N]: pong's own training command with the demo's JVM options.
+aot() {
+    local java_opts=()
+    read -r -a java_opts <<<"${PONG_JAVA_OPTS:-}"
+    if jar_is_stale; then build; fi
+    say "making $AOT_CACHE (java ${java_opts[*]} -jar target/pong.jar aot ...)"
+    java "${java_opts[@]}" -jar "$JAR" aot "$AOT_CACHE" "$@"
 }
 
 # ---------------------------------------------------------------- demo helpers
@@ -344,13 +371,14 @@ demo() {
     trap 'on_signal TERM 143' TERM
 
     say "starting remote on tls://127.0.0.1:$RPORT (log: demo/remote.log)"
-    java "${java_opts[@]}" -jar "$JAR" "$DEMO/remote.properties" </dev/null >"$DEMO/remote.log" 2>&1 &
+    pong_launcher
+    "${PONG_LAUNCHER[@]}" "${java_opts[@]}" -jar "$JAR" "$DEMO/remote.properties" </dev/null >"$DEMO/remote.log" 2>&1 &
     REMOTE_PID=$!
     echo "$REMOTE_PID" >"$DEMO/remote.pid"
     wait_log "remote" "$REMOTE_PID" "remote listening on" "$RPORT" remote.log
 
     say "starting local on socks5://127.0.0.1:$LPORT (log: demo/local.log)"
-    java "${java_opts[@]}" -jar "$JAR" "$DEMO/local.properties" </dev/null >"$DEMO/local.log" 2>&1 &
+    "${PONG_LAUNCHER[@]}" "${java_opts[@]}" -jar "$JAR" "$DEMO/local.properties" </dev/null >"$DEMO/local.log" 2>&1 &
     LOCAL_PID=$!
     echo "$LOCAL_PID" >"$DEMO/local.pid"
     wait_log "local" "$LOCAL_PID" "local listening on" "$LPORT" local.log
@@ -478,7 +506,7 @@ verb=${1:-}
 [[ $# -gt 0 ]] && shift
 case $verb in
     help|-h|--help) usage; exit 0 ;;
-    ""|jdk|build|test|bench) ;;
+    ""|jdk|build|test|bench|aot) ;;
     *) err "unknown verb '$verb' (try: ./run.sh help)"; exit 2 ;;
 esac
 
@@ -490,4 +518,5 @@ case $verb in
     build) build "$@" ;;
     test)  need_mvn; exec mvn -B -Dstyle.color=never test "$@" ;;
     bench) bench "$@" ;;
+    aot)   aot "$@" ;;
 esac

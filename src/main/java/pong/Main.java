@@ -2,6 +2,7 @@ package pong;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import pong.cli.AotCommand;
 import pong.cli.CheckCommand;
 import pong.cli.ExitCodes;
 import pong.cli.InitCommand;
@@ -46,12 +47,18 @@ public final class Main {
             case "pin" -> {
                 return PinCommand.run(rest);
             }
+            case "aot" -> {
+                return AotCommand.run(rest);
+            }
+            case "aot-train" -> {
+                return AotCommand.train(rest);
+            }
             default -> {
                 if (args.length == 1 && !first.startsWith("-")) return RunCommand.run(Path.of(first));
                 System.err.println(args.length == 0 ? "pong: no properties file given"
                         : first.startsWith("-") ? "pong: unknown option '" + first + "'"
                         : "pong: unknown command '" + first + "' (a properties file is given alone)");
-                System.err.println("usage: java -jar pong.jar FILE.properties | init | check | pin | --help | --version   (--help says more)");
+                System.err.println("usage: java -jar pong.jar FILE.properties | init | check | pin | aot | --help | --version   (--help says more)");
                 return ExitCodes.CONFIG;
             }
         }

@@ -129,7 +129,7 @@ public final class InitCommand {
     }
 
     /** keytool -genkeypair into a PKCS#12 keystore; returns the certificate it made. */
-    private static X509Certificate makeKeystore(Path keystore, String host, String password)
+    static X509Certificate makeKeystore(Path keystore, String host, String password)
             throws IOException, GeneralSecurityException, InterruptedException, InitException {
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
         if (!Files.isExecutable(keytool)) throw new InitException("cannot make the certificate: " + keytool + " is missing");
@@ -211,13 +211,13 @@ public final class InitCommand {
         }
     }
 
-    private static byte[] randomBytes(int n) {
+    static byte[] randomBytes(int n) {
         byte[] b = new byte[n];
         new SecureRandom().nextBytes(b);
         return b;
     }
 
-    private static final class InitException extends Exception {
+    static final class InitException extends Exception {
         InitException(String message) {
             super(message);
         }

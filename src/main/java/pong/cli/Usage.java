@@ -23,6 +23,11 @@ public final class Usage {
                       TLS, connection header) and, with --url, a request through the tunnel. One line per step
                   java -jar pong.jar pin CERT.pem
                       print the tls.pin value (sha256/BASE64 of the certificate's public key)
+                  java [JVM options] -jar pong.jar aot FILE [--seconds 30]
+                      make the JDK's AOT cache FILE (Java 24 or newer) from a training run: remote and local
+                      in one JVM carry downloads, uploads, round trips and opens on loopback for that long.
+                      Writes FILE.sha256 (the jar it was made for) next to it; start pong through pong-java
+                      (docs/deploy), which adds -XX:AOTCache=FILE only when the Java and the jar match
                   java -jar pong.jar --help | --version
 
                 exit codes:

@@ -18,9 +18,10 @@ import pong.testing.TestPki;
  * TLS between them (the test certificate), as tls:// ("pong"), as a WebSocket in TLS, wss:// on the
  * path /tunnel ("pong-wss"), as HTTP/2 in TLS, h2:// on /tunnel ("pong-h2"), or as a gRPC call,
  * grpcs:// ("pong-grpc"), with no web server in between, {@code dst.deny=} because the origin is on 127.0.0.1, and
- * stream and connection caps raised to {@link #FANOUT_CAPACITY} for the fanout workload. With
- * {@code tunnels} above 1 ("pong-t2") local holds that many tunnels to remote, all opened before the workload starts.
- * Extra JVM options for both come from the PONG_JAVA_OPTS environment variable.
+ * stream and connection caps raised to {@link #FANOUT_CAPACITY} (the fanout workload opens 10,000 streams),
+ * except for fanout-default, which runs against pong's default settings. With {@code tunnels} above 1
+ * ("pong-t2") local holds that many tunnels to remote, all opened before the workload starts. JVM options
+ * for both: {@link Processes#pongJavaOptions()} (PONG_JAVA_OPTS), plus the column's own (pong-aot: the AOT cache).
  */
 final class PongProcesses implements ProxyUnderTest {
     /** Streams and app connections the bench configures room for (fanout opens 10,000 at once). */
@@ -31,6 +32,8 @@ final class PongProcesses implements ProxyUnderTest {
     private final List<String> javaOpts;
     private final String scheme;
     private final int tunnels;
+    private final String name;
+    private boolean defaults;
     private final UUID clientId = UUID.randomUUID();
     private Process remote;
     private Process local;
@@ -56,17 +59,32 @@ final class PongProcesses implements ProxyUnderTest {
 
     /** @param tunnels local's tunnels= (its tunnels to the one remote) */
     PongProcesses(Path jar, Path dir, String scheme, int tunnels) {
+        this(jar, dir, scheme, tunnels, columnName(scheme) + (tunnels > 1 ? "-t" + tunnels : ""), List.of());
+    }
+
+    /**
+     * @param name the column's name
+     * @param extraJavaOpts JVM options after PONG_JAVA_OPTS, for both halves
+     */
+    PongProcesses(Path jar, Path dir, String scheme, int tunnels, String name, List<String> extraJavaOpts) {
         this.jar = jar;
         this.dir = dir;
         this.scheme = scheme;
         this.tunnels = tunnels;
-        String opts = System.getenv().getOrDefault("PONG_JAVA_OPTS", "").trim();
-        this.javaOpts = opts.isEmpty() ? List.of() : List.of(opts.split("\\s+"));
+        this.name = name;
+        List<String> opts = new ArrayList<>(Processes.pongJavaOptions());
+        opts.addAll(extraJavaOpts);
+        this.javaOpts = List.copyOf(opts);
     }
 
     @Override
     public String name() {
-        return columnName(scheme) + (tunnels > 1 ? "-t" + tunnels : "");
+        return name;
+    }
+
+    @Override
+    public void workload(String workload) {
+        defaults = workload.equals("fanout-default");
     }
 
     List<String> javaOpts() {
@@ -87,17 +105,19 @@ final class PongProcesses implements ProxyUnderTest {
         r.put("clients", clientId.toString());
         r.put("dst.deny", "");
         // The fanout workload holds 10,000 streams on one tunnel: above the default caps (1024), which are for everyday use.
-        r.put("tunnel.max.streams", String.valueOf(FANOUT_CAPACITY));
-        r.put("remote.max.pending.dials", String.valueOf(FANOUT_CAPACITY));
-        r.put("client.max.streams", String.valueOf(FANOUT_CAPACITY));
-        r.put("client.max.pending.dials", String.valueOf(FANOUT_CAPACITY));
+        if (!defaults) {
+            r.put("tunnel.max.streams", String.valueOf(FANOUT_CAPACITY));
+            r.put("remote.max.pending.dials", String.valueOf(FANOUT_CAPACITY));
+            r.put("client.max.streams", String.valueOf(FANOUT_CAPACITY));
+            r.put("client.max.pending.dials", String.valueOf(FANOUT_CAPACITY));
+        }
         Map<String, String> l = new LinkedHashMap<>();
         l.put("mode", "local");
         l.put("listen", "127.0.0.1:" + socksPort);
         l.put("remote", url);
         l.put("client.id", clientId.toString());
         l.put("tls.trust", TestPki.certPem().toString());
-        l.put("local.max.connections", String.valueOf(FANOUT_CAPACITY));
+        if (!defaults) l.put("local.max.connections", String.valueOf(FANOUT_CAPACITY));
         l.put("tunnels", String.valueOf(tunnels));
         Path rLog = dir.resolve("remote-" + run + ".log");
         Path lLog = dir.resolve("local-" + run + ".log");

@@ -71,6 +71,16 @@ final class Processes {
         }
     }
 
+    /**
+     * The JVM options of pong's processes, from PONG_JAVA_OPTS (split on whitespace; run.sh sets the
+     * recommended ones when it is unset), and of the floor relays too: a floor is only fair with pong's heap
+     * cap and collector.
+     */
+    static List<String> pongJavaOptions() {
+        String opts = System.getenv().getOrDefault("PONG_JAVA_OPTS", "").trim();
+        return opts.isEmpty() ? List.of() : List.of(opts.split("\\s+"));
+    }
+
     /** The java binary running this bench, for child JVMs. */
     static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();

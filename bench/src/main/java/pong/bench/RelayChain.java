@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -64,9 +65,14 @@ final class RelayChain implements ProxyUnderTest {
         Processes.awaitPort(front, frontPort, name() + " front relay", fLog);
     }
 
+    /** pong's JVM options (PONG_JAVA_OPTS), so that the floor has pong's heap cap and collector. */
     private List<String> command(String role, int listen, int target) {
-        return List.of(Processes.java(), "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), ChainRelay.class.getName(),
-                role, String.valueOf(listen), String.valueOf(target), threads, tls ? "tls" : "plain");
+        List<String> c = new ArrayList<>();
+        c.add(Processes.java());
+        c.addAll(Processes.pongJavaOptions());
+        c.addAll(List.of("-cp", System.getProperty("java.class.path"), ChainRelay.class.getName(),
+                role, String.valueOf(listen), String.valueOf(target), threads, tls ? "tls" : "plain"));
+        return c;
     }
 
     /** The chain leads to the origin it was started for; the port is that one. */

@@ -16,9 +16,14 @@ final class ResultTable {
             from when each was due, so time a stream spends blocked counts in full; "done during stall" is how many \
             of them finished before the stalled client gave up (it closes when the rounds are done or at the cap). \
             Peak RSS is VmHWM from /proc: pong = local + remote processes, ssh -D = ssh + sshd's per-connection \
-            processes; each proxy is restarted for every workload. floor-vt and floor-pt are two bare relay \
+            processes; each proxy is restarted for every workload. Fresh (bulk and upload): the first bytes \
+            through a just started proxy, before its warm-up, measured separately; the warm rate comes after \
+            the warm-up every column gets. pong-aot is pong (tls) started with the JDK's AOT cache from \
+            `pong.jar aot` (loaded classes and method profiles, no compiled code). Fanout at default settings \
+            opens all its streams at once against pong's default caps; the other fanout raises them. floor-vt and floor-pt are two bare relay \
             processes in a row with TLS between them, set up as pong sets it up, copying with 64 KiB buffers on \
-            virtual (vt) or platform (pt) threads: no SOCKS, no frames, no multiplexing. They show what any \
+            virtual (vt) or platform (pt) threads, with pong's JVM options (PONG_JAVA_OPTS) and pong's warm-up: \
+            no SOCKS, no frames, no multiplexing. They show what any \
             two-process TLS relay gets on this machine and JDK. For open the hop between them is plain TCP (a \
             TLS handshake per connection would be no floor); fanout and head-of-line need a multiplexer.
             """;
@@ -30,16 +35,19 @@ final class ResultTable {
 
     static {
         List<Metric> rate = List.of(new Metric("MB/s", "MB/s", "%.0f"));
+        List<Metric> freshAndWarm = List.of(new Metric("MB/s", "MB/s (warm)", "%.0f"), new Metric("fresh MB/s", "fresh MB/s", "%.0f"),
+                new Metric("fresh/warm", "fresh / warm", "%.2f"));
         List<Metric> lat = List.of(new Metric("p50", "p50 µs", "%.0f"), new Metric("p99", "p99 µs", "%.0f"));
-        METRICS.put("bulk1", rate);
+        METRICS.put("bulk1", freshAndWarm);
         METRICS.put("bulk16", rate);
-        METRICS.put("upload", rate);
+        METRICS.put("upload", freshAndWarm);
         METRICS.put("rr", lat);
         METRICS.put("open", lat);
         List<Metric> fan = new ArrayList<>();
         fan.add(new Metric("completed", "streams completed", "%.0f"));
         fan.addAll(lat);
         METRICS.put("fanout", fan);
+        METRICS.put("fanout-default", fan);
         METRICS.put("hol", List.of(
                 new Metric("alone p50", "alone p50 µs", "%.0f"),
                 new Metric("alone p99", "alone p99 µs", "%.0f"),
@@ -54,12 +62,14 @@ final class ResultTable {
 
     static String label(String workload, Workloads.Sizes s) {
         return switch (workload) {
-            case "bulk1" -> "bulk download, 1 stream x " + size(s.bulk1());
+            case "bulk1" -> "bulk download, 1 stream x " + size(s.bulk1()) + " (fresh: the first " + size(s.freshBytes()) + " of a new pair)";
             case "bulk16" -> "bulk download, " + s.bulk16Streams() + " streams x " + size(s.bulk16Each());
-            case "upload" -> "upload, 1 stream x " + size(s.upload());
+            case "upload" -> "upload, 1 stream x " + size(s.upload()) + " (fresh: the first " + size(s.freshBytes()) + " of a new pair)";
             case "rr" -> "request/response, 1 stream, " + s.roundTrips() + " x 32 B";
             case "open" -> "open: " + s.opens() + " x (connect + 1 round trip + close)";
-            case "fanout" -> "fanout: " + s.fanoutStreams() + " concurrent streams x " + s.fanoutRounds() + " round trips";
+            case "fanout" -> "fanout: " + s.fanoutStreams() + " concurrent streams x " + s.fanoutRounds() + " round trips (caps raised)";
+            case "fanout-default" -> "fanout at default settings: " + s.fanoutDefaultStreams() + " streams opened at once x " + s.fanoutRounds()
+                    + " round trips";
             case "hol" -> "head-of-line: " + s.holRounds() + " paced round trips, stall cap " + s.holStallMaxSeconds() + " s";
             default -> workload;
         };
@@ -129,6 +139,11 @@ final class ResultTable {
     private static Double value(SystemBench.Outcome o, Metric m) {
         if (o == null) return null;
         if (m.key().equals("rss")) return o.rssKib() < 0 ? null : o.rssKib() / 1024.0;
+        if (m.key().equals("fresh/warm")) {
+            Double f = o.metrics().get("fresh MB/s");
+            Double w = o.metrics().get("MB/s");
+            return f == null || w == null || w == 0 ? null : f / w;
+        }
         if (m.key().equals("stall/alone p99")) {
             Double s = o.metrics().get("stalled p99");
             Double a = o.metrics().get("alone p99");

@@ -25,15 +25,20 @@ import java.util.concurrent.TimeUnit;
  * <p>The floor columns ({@link RelayChain}: two bare TLS relay processes on virtual or platform threads)
  * run the data-path workloads and open, to show what any two-process relay gets on this machine.
  *
- * <p>Options: {@code --quick} (small sizes, a smoke run), {@code --only direct,pong,pong-t2,pong-wss,pong-h2,pong-grpc,ssh,floor-vt,floor-pt}
- * (pong-t2: tls with tunnels=2),
- * {@code --workloads bulk1,bulk16,upload,rr,open,fanout,hol}, {@code --out FILE}, {@code --root DIR}
+ * <p>bulk1 and upload first measure the first {@code freshBytes} of the freshly started proxy ("fresh"), then
+ * warm up as every workload does and measure the warm rate. Every column gets the same warm-up, and the
+ * floor relays pong's JVM options.
+ *
+ * <p>Options: {@code --quick} (small sizes, a smoke run), {@code --only direct,pong,pong-aot,pong-t2,pong-wss,pong-h2,pong-grpc,ssh,floor-vt,floor-pt}
+ * (pong-t2: tls with tunnels=2; pong-aot: tls with the JDK's AOT cache, Java 24+), {@code --aot-seconds N}
+ * (pong-aot's training time, default 30, quick 10),
+ * {@code --workloads bulk1,bulk16,upload,rr,open,fanout,fanout-default,hol}, {@code --out FILE}, {@code --root DIR}
  * (the project, for target/pong.jar; default "."), {@code --skip-ssh REASON}, {@code --command TEXT}
  * (recorded as the command), {@code --note TEXT} (recorded with the table), {@code --keep} (keep the temp
  * folder with logs, configs and keys; it is kept anyway when something failed).
  */
 public final class SystemBench {
-    private static final List<String> ALL_WORKLOADS = List.of("bulk1", "bulk16", "upload", "rr", "open", "fanout", "hol");
+    private static final List<String> ALL_WORKLOADS = List.of("bulk1", "bulk16", "upload", "rr", "open", "fanout", "fanout-default", "hol");
 
     /** What one workload gave through one column: metrics, or why it failed; and peak RSS. */
     record Outcome(Map<String, Double> metrics, String failure, long rssKib, double seconds, List<String> notes) {
@@ -48,7 +53,7 @@ public final class SystemBench {
         Workloads.Sizes sizes = quick ? Workloads.Sizes.quick() : Workloads.Sizes.full();
         Path root = Path.of(opt.getOrDefault("root", ".")).toAbsolutePath().normalize();
         Path out = Path.of(opt.getOrDefault("out", root.resolve(quick ? "bench/RESULTS-quick.md" : "bench/RESULTS.md").toString()));
-        List<String> only = List.of(opt.getOrDefault("only", "direct,pong,ssh,floor-vt,floor-pt").split(","));
+        List<String> only = List.of(opt.getOrDefault("only", "direct,pong,pong-aot,ssh,floor-vt,floor-pt").split(","));
         List<String> workloads = List.of(opt.getOrDefault("workloads", String.join(",", ALL_WORKLOADS)).split(","));
         for (String w : workloads) {
             if (!ALL_WORKLOADS.contains(w)) throw new IllegalArgumentException("unknown workload " + w + "; known: " + ALL_WORKLOADS);
@@ -76,6 +81,24 @@ public final class SystemBench {
             } else {
                 notes.add(name + " column skipped: " + jar + " is missing (build it with ./run.sh build)");
             }
+        }
+        if (only.contains("pong-aot")) {
+            Path jar = root.resolve("target/pong.jar");
+            String why = PongProcesses.exists(jar) ? AotCache.unavailable() : jar + " is missing (build it with ./run.sh build)";
+            if (why == null) {
+                int seconds = Integer.parseInt(opt.getOrDefault("aot-seconds", quick ? "10" : "30"));
+                System.out.println("system bench: making the AOT cache for pong-aot (pong.jar aot, " + seconds + " s of training) ...");
+                try {
+                    Path dir = Files.createDirectories(tmp.resolve("pong-aot"));
+                    Path cache = AotCache.make(jar, dir, seconds);
+                    columns.add(new PongProcesses(jar, dir, "tls", 1, "pong-aot", List.of("-XX:AOTCache=" + cache)));
+                    notes.add(String.format(Locale.ROOT, "pong-aot: pong (tls) with the JDK's AOT cache (%.0f MiB), made by `pong.jar aot` with pong's"
+                            + " JVM options and %d s of training before the run", Files.size(cache) / 1048576.0, seconds));
+                } catch (IOException e) {
+                    why = e.getMessage();
+                }
+            }
+            if (why != null) notes.add("pong-aot column skipped: " + why);
         }
         if (only.contains("ssh")) {
             String why = opt.containsKey("skip-ssh") ? opt.get("skip-ssh") : SshDynamic.unavailable();
@@ -158,6 +181,12 @@ public final class SystemBench {
             p.workload(workload);
             p.start();
             try {
+                // the first bytes of a freshly started proxy, before any warm-up: what a just (re)started service gives
+                Double fresh = switch (workload) {
+                    case "bulk1" -> w.download(1, w.sizes().freshBytes()).get("MB/s");
+                    case "upload" -> w.upload(w.sizes().freshBytes()).get("MB/s");
+                    default -> null;
+                };
                 w.warmUp();
                 metrics = switch (workload) {
                     case "bulk1" -> w.download(1, w.sizes().bulk1());
@@ -166,9 +195,14 @@ public final class SystemBench {
                     case "rr" -> w.requestResponse();
                     case "open" -> w.opens();
                     case "fanout" -> w.fanout();
+                    case "fanout-default" -> w.burst();
                     case "hol" -> w.headOfLine();
                     default -> throw new IllegalArgumentException(workload);
                 };
+                if (fresh != null) {
+                    metrics = new LinkedHashMap<>(metrics);
+                    metrics.put("fresh MB/s", fresh);
+                }
             } catch (PartialResult e) {
                 metrics = e.metrics();
                 failure = e.getMessage();

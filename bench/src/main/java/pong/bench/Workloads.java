@@ -26,16 +26,23 @@ import java.util.concurrent.atomic.AtomicReference;
 final class Workloads {
     static final int MESSAGE = 32;
 
-    /** Sizes of one run; {@link #quick()} for a smoke run. */
+    /**
+     * Sizes of one run; {@link #quick()} for a smoke run. {@code freshBytes}: what bulk1 and upload measure
+     * first on the freshly started proxy, before any warm-up; {@code fanoutDefaultStreams}: the burst of
+     * fanout-default, all opened at once.
+     */
     record Sizes(long bulk1, int bulk16Streams, long bulk16Each, long upload, int roundTrips, int opens,
                  int fanoutStreams, int fanoutRounds, int holRounds, int holIntervalMillis, int holStallMaxSeconds,
-                 int readTimeoutSeconds, int fanoutSeconds, long warmupBytes, int warmupRoundTrips, int warmupOpens) {
+                 int readTimeoutSeconds, int fanoutSeconds, long warmupBytes, int warmupRoundTrips, int warmupOpens,
+                 long freshBytes, int fanoutDefaultStreams) {
         static Sizes full() {
-            return new Sizes(1L << 30, 16, 64L << 20, 512L << 20, 2000, 500, 10_000, 10, 200, 10, 10, 60, 240, 128L << 20, 2000, 1000);
+            return new Sizes(1L << 30, 16, 64L << 20, 512L << 20, 2000, 500, 10_000, 10, 200, 10, 10, 60, 240, 128L << 20, 2000, 1000,
+                    256L << 20, 1000);
         }
 
         static Sizes quick() {
-            return new Sizes(64L << 20, 16, 4L << 20, 32L << 20, 200, 50, 1000, 10, 100, 10, 5, 30, 90, 32L << 20, 200, 50);
+            return new Sizes(64L << 20, 16, 4L << 20, 32L << 20, 200, 50, 1000, 10, 100, 10, 5, 30, 90, 32L << 20, 200, 50,
+                    32L << 20, 1000);
         }
     }
 
@@ -155,14 +162,23 @@ final class Workloads {
         return percentiles(lat);
     }
 
+    /** The fanout workload: {@link Sizes#fanoutStreams()} streams, at most 256 connects in flight. */
+    Map<String, Double> fanout() throws Exception {
+        return fanout(sizes.fanoutStreams(), 256);
+    }
+
+    /** The fanout-default workload: {@link Sizes#fanoutDefaultStreams()} streams, every connect at once (a burst). */
+    Map<String, Double> burst() throws Exception {
+        return fanout(sizes.fanoutDefaultStreams(), sizes.fanoutDefaultStreams());
+    }
+
     /**
-     * Opens all streams (at most 256 connects in flight), waits until every one is open or failed, then
+     * Opens n streams (at most inFlight connects at a time), waits until every one is open or failed, then
      * each does its round trips; all stay open until all are done (or the deadline passes).
      */
-    Map<String, Double> fanout() throws Exception {
-        int n = sizes.fanoutStreams();
+    private Map<String, Double> fanout(int n, int inFlight) throws Exception {
         Latencies lat = new Latencies();
-        Semaphore connecting = new Semaphore(256);
+        Semaphore connecting = new Semaphore(inFlight);
         CountDownLatch opened = new CountDownLatch(n);
         CountDownLatch finished = new CountDownLatch(n);
         AtomicInteger completed = new AtomicInteger();

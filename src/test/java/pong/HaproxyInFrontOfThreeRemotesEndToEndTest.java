@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -172,10 +173,10 @@ class HaproxyInFrontOfThreeRemotesEndToEndTest {
         }
     }
 
-    /** Watches local's tunnels: when each one closed, and the most streams it carried, for the counts. */
+    /** Watches local's tunnels: when each one closed (what each cut, the tunnel counts itself). */
     private static final class TunnelWatch {
         final Map<Tunnel, Long> closedAt = new ConcurrentHashMap<>();
-        final Map<Tunnel, Integer> streams = new ConcurrentHashMap<>();
+        final Set<Tunnel> seen = ConcurrentHashMap.newKeySet();
         final Thread thread;
         volatile boolean running = true;
 
@@ -184,11 +185,9 @@ class HaproxyInFrontOfThreeRemotesEndToEndTest {
                 while (running) {
                     for (TunnelConnector slot : local.connector().slots()) {
                         Tunnel t = slot.current();
-                        if (t == null) continue;
-                        int n = t.streamCount();
-                        if (!t.isClosed()) streams.put(t, n); // the count just before it was lost
+                        if (t != null) seen.add(t);
                     }
-                    for (Tunnel t : streams.keySet()) {
+                    for (Tunnel t : seen) {
                         if (t.isClosed()) closedAt.putIfAbsent(t, System.nanoTime());
                     }
                     try {
@@ -361,7 +360,8 @@ class HaproxyInFrontOfThreeRemotesEndToEndTest {
         return currentWatch.closedAt.values().stream().filter(t -> t - since >= 0).max(Long::compare).orElse(since);
     }
 
+    /** The streams the tunnels closed since then cut, as each tunnel counted them when it closed. */
     private int streamsOn(long since) {
-        return currentWatch.closedSince(since).stream().mapToInt(t -> currentWatch.streams.getOrDefault(t, 0)).sum();
+        return currentWatch.closedSince(since).stream().mapToInt(Tunnel::streamsCut).sum();
     }
 }

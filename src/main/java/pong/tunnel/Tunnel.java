@@ -106,6 +106,8 @@ public final class Tunnel implements AutoCloseable {
     private volatile long lastReceived = System.nanoTime();
     private volatile Consumer<Tunnel> onClosed = t -> { };
     private volatile boolean closed;
+    /** How many streams the tunnel's end cut (set once, when it closes). */
+    private volatile int streamsCut;
     private int nextId = 1;
     private volatile TunnelObserver observer = TunnelObserver.NONE;
     private volatile TunnelInfo info;
@@ -272,6 +274,11 @@ public final class Tunnel implements AutoCloseable {
 
     private static Frame drainFrame(int lastAccepted) {
         return new Frame(Frame.CONNECTION_STREAM, FrameType.DRAIN, ByteBuffer.allocate(4).putInt(lastAccepted).array());
+    }
+
+    /** The streams still open when the tunnel ended (each was reset towards its app); 0 while it is open. */
+    public int streamsCut() {
+        return streamsCut;
     }
 
     public boolean isClosed() {
@@ -759,6 +766,7 @@ public final class Tunnel implements AutoCloseable {
         if (failure == null || failure instanceof PeerEnded) conduit.close();
         else conduit.abort();
         cut = List.copyOf(streams.values());
+        streamsCut = cut.size();
         for (Stream s : cut) s.onTunnelLost();
         streams.clear();
         flow.releaseAll();

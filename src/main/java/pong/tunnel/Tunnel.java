@@ -43,6 +43,10 @@ import pong.transport.Conduit;
  * later ones; local, on that frame, takes no new stream here and hands the streams above the id to
  * {@link #onDrained}, which moves them to another tunnel ({@link #adopt}).
  *
+ * <p>Data frames allocate nothing in either direction: the reader reads a data frame's header, then its
+ * payload straight into a {@link Chunk} of the tunnel's {@link ChunkPool} that the stream queues for its
+ * app; the writer sends from the app's array or from a pooled chunk ({@link TunnelWriter}).
+ *
  * <p>Threading: {@link #open}, {@link #adopt}, {@link #drain}, {@link #close} and the queries from any
  * thread; frame dispatch only on the reader thread. Lock order: {@code openLock}, then a stream's lock,
  * then the flow control's lock.
@@ -78,6 +82,7 @@ public final class Tunnel implements AutoCloseable {
     private final Acceptor acceptor;
     private final TunnelWriter writer;
     private final FrameReader reader;
+    private final ChunkPool chunks = new ChunkPool();
     private final Map<Integer, Stream> streams = new ConcurrentHashMap<>();
     private final ReentrantLock openLock = new ReentrantLock();
     private final FlowControl flow;
@@ -131,7 +136,7 @@ public final class Tunnel implements AutoCloseable {
         this.name = side.name().toLowerCase() + " tunnel " + conduit.name();
         OutputStream out = conduit.outputBuffered() ? conduit.output() : new BufferedOutputStream(conduit.output(), IO_BUFFER);
         if (preamble != null) out.write(preamble);
-        this.writer = new TunnelWriter(new FrameWriter(out), observer, this::close, settings.budget());
+        this.writer = new TunnelWriter(new FrameWriter(out), observer, this::close, settings.budget(), chunks);
         this.reader = new FrameReader(new BufferedInputStream(conduit.input(), IO_BUFFER));
         this.flow = new FlowControl(settings);
     }
@@ -448,7 +453,9 @@ public final class Tunnel implements AutoCloseable {
     }
 
     private void sendGrants(List<FlowControl.Grant> grants) {
-        for (FlowControl.Grant g : grants) {
+        // indexed: most calls (one per chunk an app takes) bring an empty list, and need no iterator for it
+        for (int i = 0; i < grants.size(); i++) {
+            FlowControl.Grant g = grants.get(i);
             try {
                 writer.sendUrgent(windowFrame(g.stream().id(), g.increment()));
             } catch (IOException e) {
@@ -525,8 +532,14 @@ public final class Tunnel implements AutoCloseable {
     private void readLoop() {
         IOException failure = null;
         try {
-            Frame frame;
-            while ((frame = reader.read()) != null) dispatch(frame);
+            while (reader.readHeader()) {
+                // past the first frame (which tells a legacy peer), a data frame on a stream takes the short way
+                if (reader.type() == FrameType.DATA.code && firstFrameSeen && reader.streamId() != Frame.CONNECTION_STREAM) {
+                    onDataFrame();
+                } else {
+                    dispatch(reader.readRest());
+                }
+            }
         } catch (IOException e) {
             failure = e;
         } catch (InterruptedException e) {
@@ -573,7 +586,12 @@ public final class Tunnel implements AutoCloseable {
             return;
         }
         switch (type) {
-            case DATA -> stream.onData(frame.payload());
+            case DATA -> {
+                byte[] p = frame.payload();
+                Chunk chunk = chunks.take(p.length);
+                System.arraycopy(p, 0, chunk.bytes, 0, p.length);
+                stream.onData(chunk);
+            }
             case FINISH -> stream.onFinish();
             case CLOSE -> stream.onClose();
             case RST -> onRst(stream, frame.payload());
@@ -581,6 +599,29 @@ public final class Tunnel implements AutoCloseable {
             case CONNECTED -> stream.onConnected();
             default -> { } // set on a stream: no per-stream settings defined
         }
+    }
+
+    /**
+     * A data frame whose header was just read, as {@link #dispatch} would handle it: its payload is read
+     * straight into a chunk that the stream queues for its app. Nothing is allocated per frame.
+     */
+    private void onDataFrame() throws IOException, InterruptedException {
+        lastReceived = System.nanoTime();
+        int id = reader.streamId();
+        Stream stream = streams.get(id);
+        if (stream == null) {
+            reader.skipPayload(); // data for an unknown (or finished) stream is dropped
+            return;
+        }
+        if (side == Side.LOCAL) stream.accepted(); // remote knows the stream: nothing to replay
+        Chunk chunk = chunks.take(reader.payloadLength());
+        try {
+            reader.readPayload(chunk.bytes, 0);
+        } catch (Throwable e) {
+            chunk.release();
+            throw e;
+        }
+        stream.onData(chunk);
     }
 
     /** Frames on stream 0: the extensions' connection-level frames; anything else is ignored, as pong-go does. */

@@ -8,14 +8,18 @@ import java.util.ArrayDeque;
  * back once its bytes went out. Capacities are powers of two from {@value #SMALLEST} bytes to 64 KiB,
  * the smallest that holds the payload, so a chunk is at least half full (or one small chunk) and the
  * bytes it holds cost at most twice their count in memory. Free chunks kept for reuse are at most
- * {@value #MAX_FREE_BYTES} bytes per tunnel; what comes back beyond that is left to the garbage collector.
+ * 1 MiB per tunnel; what comes back beyond that is left to the garbage collector.
  *
  * <p>Threading: any thread; one monitor, held only to push or pop a free list (a leaf lock: nothing
  * else is taken under it).
  */
 final class ChunkPool {
     static final int SMALLEST = 64;
-    static final int MAX_FREE_BYTES = 256 * 1024;
+    /**
+     * Enough for a bulk stream's whole round of chunks (a legacy peer's 256 KiB unread and the writer's
+     * 256 KiB lane, with a grown window's worth more) to come back and go out again without new arrays.
+     */
+    static final int MAX_FREE_BYTES = 1024 * 1024;
     private static final int SMALLEST_SHIFT = Integer.numberOfTrailingZeros(SMALLEST);
     private static final int CLASSES = 17 - SMALLEST_SHIFT; // 64 B .. 64 KiB
 

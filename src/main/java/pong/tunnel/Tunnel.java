@@ -83,7 +83,9 @@ public final class Tunnel implements AutoCloseable {
     private final TunnelWriter writer;
     private final FrameReader reader;
     private final ChunkPool chunks = new ChunkPool();
-    private final Map<Integer, Stream> streams = new ConcurrentHashMap<>();
+    private final Map<StreamKey, Stream> streams = new ConcurrentHashMap<>();
+    /** The reader's key for looking streams up: changed for each lookup, never put in the map. Reader thread only. */
+    private final StreamKey lookup = new StreamKey(0);
     private final ReentrantLock openLock = new ReentrantLock();
     private final FlowControl flow;
     private final java.util.concurrent.CountDownLatch peerSettingsSeen = new java.util.concurrent.CountDownLatch(1);
@@ -181,7 +183,7 @@ public final class Tunnel implements AutoCloseable {
             Stream stream = new Stream(this, nextId, false);
             stream.keepForReplay(type, target);
             nextId += 2;
-            streams.put(stream.id(), stream);
+            streams.put(new StreamKey(stream.id()), stream);
             // Queued under the lock so that ids reach the wire in ascending order. The first credit grant
             // travels with the opening frame: one record, one wake-up of the peer's reader.
             writer.send(stream.lane, new Frame(stream.id(), type, target.encode()), peerExtensions ? startFlow(stream) : null);
@@ -205,7 +207,7 @@ public final class Tunnel implements AutoCloseable {
             Stream.Replay replay = stream.moveTo(this, id);
             if (replay == null) return false;
             nextId += 2;
-            streams.put(id, stream);
+            streams.put(new StreamKey(id), stream);
             writer.sendReplay(stream.lane, replay.frames(), replay.finished());
             if (peerExtensions) {
                 Frame grant = startFlow(stream);
@@ -391,7 +393,7 @@ public final class Tunnel implements AutoCloseable {
     }
 
     void forget(Stream stream) {
-        if (streams.remove(stream.id(), stream)) {
+        if (streams.remove(new StreamKey(stream.id()), stream)) {
             sendGrants(flow.closed(stream.window, peerExtensions && !closed));
         }
     }
@@ -574,7 +576,7 @@ public final class Tunnel implements AutoCloseable {
             onConnectionFrame(frame, type);
             return;
         }
-        Stream stream = streams.get(id);
+        Stream stream = streamOf(id);
         if (stream != null && side == Side.LOCAL) stream.accepted(); // remote knows the stream: nothing to replay
         if (type != null && type.opensStream()) {
             onOpen(frame, type, stream);
@@ -608,7 +610,7 @@ public final class Tunnel implements AutoCloseable {
     private void onDataFrame() throws IOException, InterruptedException {
         lastReceived = System.nanoTime();
         int id = reader.streamId();
-        Stream stream = streams.get(id);
+        Stream stream = streamOf(id);
         if (stream == null) {
             reader.skipPayload(); // data for an unknown (or finished) stream is dropped
             return;
@@ -622,6 +624,31 @@ public final class Tunnel implements AutoCloseable {
             throw e;
         }
         stream.onData(chunk);
+    }
+
+    /** The stream with this id, or null; reader thread only (it reuses one key, so no id is boxed per frame). */
+    private Stream streamOf(int id) {
+        lookup.id = id;
+        return streams.get(lookup);
+    }
+
+    /** A stream id as a map key; unlike an Integer, one instance can be reused for lookups. */
+    private static final class StreamKey {
+        int id;
+
+        StreamKey(int id) {
+            this.id = id;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof StreamKey k && k.id == id;
+        }
+
+        @Override
+        public int hashCode() {
+            return Integer.hashCode(id);
+        }
     }
 
     /** Frames on stream 0: the extensions' connection-level frames; anything else is ignored, as pong-go does. */
@@ -663,7 +690,7 @@ public final class Tunnel implements AutoCloseable {
             for (Stream s : List.copyOf(streams.values())) {
                 if ((s.id() & 0xffffffffL) <= last) {
                     s.accepted();
-                } else if (streams.remove(s.id(), s)) {
+                } else if (streams.remove(new StreamKey(s.id()), s)) {
                     moved.add(s);
                 }
             }
@@ -732,7 +759,7 @@ public final class Tunnel implements AutoCloseable {
                 return;
             }
             stream = new Stream(this, id, true);
-            streams.put(id, stream);
+            streams.put(new StreamKey(id), stream);
             if (Integer.compareUnsigned(id, highestAccepted) > 0) highestAccepted = id;
         } finally {
             openLock.unlock();

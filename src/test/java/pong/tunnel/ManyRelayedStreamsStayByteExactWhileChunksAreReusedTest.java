@@ -91,6 +91,7 @@ class ManyRelayedStreamsStayByteExactWhileChunksAreReusedTest {
             }
         });
         try (app) {
+            app.setSoTimeout(30_000); // a stuck stream fails here, named, rather than at the test's timeout
             Thread writer = Thread.ofVirtual().start(() -> {
                 Random sizes = new Random(k);
                 try {

@@ -127,9 +127,6 @@ final class TunnelWriter {
                 if (second != null) enqueue(lane, second);
                 return;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while queueing a frame");
         } finally {
             lock.unlock();
         }
@@ -160,9 +157,6 @@ final class TunnelWriter {
                 enqueue(lane, chunk);
                 return;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while queueing a frame");
         } finally {
             lock.unlock();
         }
@@ -184,18 +178,23 @@ final class TunnelWriter {
      * true when the caller may write through (it now holds {@code socket} and must unlock it after
      * writing), false when it must queue (the bytes are counted against the budget).
      */
-    private boolean admit(Lane lane, int length) throws IOException, InterruptedException {
+    private boolean admit(Lane lane, int length) throws IOException {
         boolean reserved = false;
-        while (!closed && !lane.closed && lane.bytes > 0) {
-            if (lane.bytes + length > LANE_LIMIT || totalBytes + length > TOTAL_LIMIT) {
-                lane.space.await();
-            } else if (!budget.tryReserve(length)) {
-                // the shared budget is freed by other tunnels too, which do not signal this lane: look again soon
-                lane.space.awaitNanos(BUDGET_RETRY_NANOS);
-            } else {
-                reserved = true;
-                break;
+        try {
+            while (!closed && !lane.closed && lane.bytes > 0) {
+                if (lane.bytes + length > LANE_LIMIT || totalBytes + length > TOTAL_LIMIT) {
+                    lane.space.await();
+                } else if (!budget.tryReserve(length)) {
+                    // the shared budget is freed by other tunnels too, which do not signal this lane: look again soon
+                    lane.space.awaitNanos(BUDGET_RETRY_NANOS);
+                } else {
+                    reserved = true;
+                    break;
+                }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while queueing a frame");
         }
         if (closed || lane.closed) {
             if (reserved) budget.release(length);

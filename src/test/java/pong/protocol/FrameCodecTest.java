@@ -2,13 +2,16 @@ package pong.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -53,7 +56,7 @@ class FrameCodecTest {
     void fullSizePongGoDataFrameHasLength1fa7() throws IOException {
         byte[] payload = TestData.bytes(1, 8096);
         byte[] wire = FrameWriter.encode(new Frame(1, FrameType.DATA, payload));
-        assertArrayEquals(hex("1fa7 00000001 00"), java.util.Arrays.copyOf(wire, 7));
+        assertArrayEquals(hex("1fa7 00000001 00"), Arrays.copyOf(wire, 7));
         assertArrayEquals(payload, decode(wire).payload());
     }
 
@@ -62,7 +65,7 @@ class FrameCodecTest {
         byte[] get = new byte[86];
         System.arraycopy("GET /".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, get, 0, 5);
         byte[] wire = FrameWriter.encode(new Frame(1, FrameType.DATA, get));
-        assertArrayEquals(hex("005d 00000001 00 474554202f"), java.util.Arrays.copyOf(wire, 12));
+        assertArrayEquals(hex("005d 00000001 00 474554202f"), Arrays.copyOf(wire, 12));
     }
 
     @Test
@@ -102,6 +105,32 @@ class FrameCodecTest {
         Frame rst = r.read();
         assertEquals(ErrorCode.ERR_REPEAT_ID.code, rst.payload()[0]);
         assertNull(r.read(), "clean end between frames");
+    }
+
+    @Test
+    void aFrameWrittenFromPartOfAnArrayAndReadHeaderFirstIsTheSameFrame() throws IOException {
+        byte[] data = TestData.bytes(3, 5000);
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        FrameWriter w = new FrameWriter(wire);
+        w.write(9, FrameType.DATA.code, data, 100, 4000);
+        w.write(new Frame(11, FrameType.FINISH));
+        w.write(13, FrameType.DATA.code, data, 0, 7);
+        assertArrayEquals(FrameWriter.encode(new Frame(9, FrameType.DATA, Arrays.copyOfRange(data, 100, 4100))),
+                Arrays.copyOf(wire.toByteArray(), Frame.HEADER_LENGTH + 4000));
+
+        FrameReader r = new FrameReader(new ByteArrayInputStream(wire.toByteArray()));
+        assertTrue(r.readHeader());
+        assertEquals(9, r.streamId());
+        assertEquals(FrameType.DATA.code, r.type());
+        byte[] into = new byte[4096 + 10];
+        r.readPayload(into, 10);
+        assertArrayEquals(Arrays.copyOfRange(data, 100, 4100), Arrays.copyOfRange(into, 10, 4010));
+        assertTrue(r.readHeader());
+        assertEquals(0, r.payloadLength());
+        r.skipPayload();
+        assertTrue(r.readHeader());
+        r.skipPayload(); // a frame nobody wants is passed over whole
+        assertFalse(r.readHeader());
     }
 
     @Test

@@ -82,7 +82,7 @@ public final class Tunnel implements AutoCloseable {
     private final Acceptor acceptor;
     private final TunnelWriter writer;
     private final FrameReader reader;
-    private final ChunkPool chunks = new ChunkPool();
+    private final ChunkPool chunks;
     private final Map<StreamKey, Stream> streams = new ConcurrentHashMap<>();
     /** The reader's key for looking streams up: changed for each lookup, never put in the map. Reader thread only. */
     private final StreamKey lookup = new StreamKey(0);
@@ -138,9 +138,10 @@ public final class Tunnel implements AutoCloseable {
         this.name = side.name().toLowerCase() + " tunnel " + conduit.name();
         OutputStream out = conduit.outputBuffered() ? conduit.output() : new BufferedOutputStream(conduit.output(), IO_BUFFER);
         if (preamble != null) out.write(preamble);
+        this.flow = new FlowControl(settings);
+        this.chunks = new ChunkPool(flow::outstanding);
         this.writer = new TunnelWriter(new FrameWriter(out), observer, this::close, settings.budget(), chunks);
         this.reader = new FrameReader(new BufferedInputStream(conduit.input(), IO_BUFFER));
-        this.flow = new FlowControl(settings);
     }
 
     /**
@@ -395,6 +396,7 @@ public final class Tunnel implements AutoCloseable {
     void forget(Stream stream) {
         if (streams.remove(new StreamKey(stream.id()), stream)) {
             sendGrants(flow.closed(stream.window, peerExtensions && !closed));
+            chunks.trim(); // its credit is gone: free chunks kept for it go too
         }
     }
 

@@ -48,4 +48,17 @@ class ChunkPoolTest {
         for (Chunk c : taken) c.release();
         assertEquals(ChunkPool.MAX_FREE_BYTES, pool.freeBytes());
     }
+
+    @Test
+    void freeChunksMayCoverTheCreditThePeerHoldsAndGoWhenItShrinks() {
+        long[] credit = {4L << 20};
+        ChunkPool pool = new ChunkPool(() -> credit[0]);
+        List<Chunk> taken = new ArrayList<>();
+        for (int i = 0; i < 128; i++) taken.add(pool.take(Frame.MAX_PAYLOAD)); // 8 MiB in use
+        for (Chunk c : taken) c.release();
+        assertEquals(4L << 20, pool.freeBytes());
+        credit[0] = 0; // the stream ended: its window is no longer counted
+        pool.trim();
+        assertEquals(ChunkPool.MAX_FREE_BYTES, pool.freeBytes());
+    }
 }

@@ -11,6 +11,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.UUID;
@@ -63,7 +64,7 @@ class FrameCodecTest {
     @Test
     void dataFrameOfAnHttpGetCarries86Bytes() throws IOException {
         byte[] get = new byte[86];
-        System.arraycopy("GET /".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, get, 0, 5);
+        System.arraycopy("GET /".getBytes(StandardCharsets.US_ASCII), 0, get, 0, 5);
         byte[] wire = FrameWriter.encode(new Frame(1, FrameType.DATA, get));
         assertArrayEquals(hex("005d 00000001 00 474554202f"), Arrays.copyOf(wire, 12));
     }

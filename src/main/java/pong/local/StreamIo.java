@@ -4,7 +4,6 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.Arrays;
 import java.util.concurrent.atomic.LongAdder;
 import pong.tunnel.Stream;
 
@@ -70,7 +69,7 @@ final class StreamIo {
 
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
-                if (len > 0) stream.write(Arrays.copyOfRange(b, off, off + len));
+                if (len > 0) stream.write(b, off, len); // copied out before it returns
                 count.add(len);
             }
         }, OUT_BUFFER);

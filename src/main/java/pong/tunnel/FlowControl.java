@@ -296,6 +296,16 @@ final class FlowControl {
         }
     }
 
+    /** Credit granted and not yet used by the peer: bytes that may arrive without asking. */
+    long outstanding() {
+        lock.lock();
+        try {
+            return committed - buffered;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     long peakBuffered() {
         lock.lock();
         try {

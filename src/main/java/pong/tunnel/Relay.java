@@ -7,7 +7,6 @@ import java.lang.System.Logger.Level;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import pong.observe.StreamWatch;
@@ -87,7 +86,7 @@ public final class Relay {
                     idle.awaitDownEnded(stream);
                     return total;
                 }
-                stream.write(Arrays.copyOf(buf, n));
+                stream.write(buf, 0, n); // copied or sent before it returns: buf is ours again
                 total += n;
                 // Grow the buffer only for streams that fill it: thousands of idle streams stay small.
                 if (n == buf.length && buf.length < maxRead) buf = new byte[Math.min(buf.length * 2, maxRead)];
@@ -104,15 +103,17 @@ public final class Relay {
         long total = 0;
         try {
             OutputStream out = socket.getOutputStream();
-            byte[] chunk;
-            while ((chunk = stream.take()) != null) {
+            Chunk chunk;
+            while ((chunk = stream.takeChunk()) != null) {
                 idle.touch();
                 try {
-                    out.write(chunk);
+                    out.write(chunk.bytes, 0, chunk.length);
                     total += chunk.length;
                 } catch (IOException e) {
                     stream.reset(ErrorCode.ERR_DST_RESET, "socket write failed: " + e.getMessage());
                     return total;
+                } finally {
+                    chunk.release(); // written (or given up): the pool's again
                 }
             }
             // Half close even when the peer ended both directions: a socket closed while its last bytes

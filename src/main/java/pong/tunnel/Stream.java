@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -32,9 +33,16 @@ import pong.protocol.PongException;
  * only under this stream's lock; a write that raced with the move and went to the old lane is not lost
  * (its bytes were kept and replayed).
  *
+ * <p>Received bytes wait in {@link Chunk}s of the tunnel's pool, one per data frame, and sent bytes
+ * are copied out of the caller's array before {@link #write} returns: a bulk transfer allocates nothing
+ * per frame either way. The inbound queue owns its chunks (under this stream's lock) until
+ * {@link #takeChunk} hands one to the stream's reading thread, which gives it back after writing it out;
+ * a reset gives back what is still queued.
+ *
  * <p>Threading: {@link #write}, {@link #finish} and {@link #take} are called by the stream's own
  * threads (the relay); the {@code on*} methods by the tunnel's reader thread; {@link #reset} from anywhere.
- * Lock order: the tunnel's open lock, then this stream's lock, then the flow control's lock.
+ * Lock order: the tunnel's open lock, then this stream's lock, then the flow control's lock (the chunk
+ * pool's monitor is a leaf under any of them).
  */
 public final class Stream {
     private static final System.Logger LOG = System.getLogger(Stream.class.getName());
@@ -61,7 +69,7 @@ public final class Stream {
     private final Condition readable = lock.newCondition();
     private final Condition drained = lock.newCondition();
     private final Condition credited = lock.newCondition();
-    private final ArrayDeque<byte[]> inbound = new ArrayDeque<>();
+    private final ArrayDeque<Chunk> inbound = new ArrayDeque<>();
     private int inboundBytes;
     private long sendCredit;
     /** Bytes sent before the peer's announcement arrived: at most the allowance it accepts past its credit. */
@@ -140,29 +148,44 @@ public final class Stream {
 
     // ---- the stream's own threads
 
+    /** Sends all of {@code data} to the peer, as {@link #write(byte[], int, int)} does. */
+    public void write(byte[] data) throws IOException {
+        write(data, 0, data.length);
+    }
+
     /**
-     * Sends bytes to the peer, taking ownership of the array. Waits while the peer's credit is used
-     * up or the tunnel is backed up.
+     * Sends {@code len} bytes of {@code b} from {@code off} to the peer, as data frames of at most the
+     * tunnel's payload. Waits while the peer's credit is used up or the tunnel is backed up. The bytes
+     * are copied or written out before this returns: the caller may reuse the array.
      *
      * @throws IOException when this direction is closed, the stream was reset or the tunnel is gone
      */
-    public void write(byte[] data) throws IOException {
+    public void write(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
         int max = tunnel.maxDataPayload();
-        int off = 0;
-        while (off < data.length) {
-            byte[] chunk;
-            Route route;
+        int end = off + len;
+        while (off < end) {
+            int n;
+            Tunnel t;
+            TunnelWriter.Lane l;
+            int sid;
             lock.lock();
             try {
-                int n = acquireCredit(Math.min(max, data.length - off));
-                chunk = off == 0 && n == data.length ? data : Arrays.copyOfRange(data, off, off + n);
-                keep(chunk);
-                route = route();
+                n = acquireCredit(Math.min(max, end - off));
+                keep(b, off, n);
+                // where the frame goes, taken under the lock (no Route object per frame on this path)
+                t = tunnel;
+                l = lane;
+                sid = id;
             } finally {
                 lock.unlock();
             }
-            sendOn(route, FrameType.DATA, chunk, false);
-            off += chunk.length;
+            try {
+                t.writer().sendData(l, sid, b, off, n);
+            } catch (IOException e) {
+                if (!movedFrom(l)) throw e; // moved meanwhile: the bytes went with the replay
+            }
+            off += n;
         }
     }
 
@@ -178,15 +201,15 @@ public final class Stream {
         }
     }
 
-    /** Caller holds the lock: keeps sent bytes while they may have to be replayed, up to the first window. */
-    private void keep(byte[] chunk) {
+    /** Caller holds the lock: keeps a copy of sent bytes while they may have to be replayed, up to the first window. */
+    private void keep(byte[] b, int off, int n) {
         if (kept == null || accepted) return;
-        if (keptBytes + chunk.length > tunnel.replayLimit()) {
+        if (keptBytes + n > tunnel.replayLimit()) {
             kept = null; // too much to hold: this stream can no longer move
             return;
         }
-        kept.add(chunk);
-        keptBytes += chunk.length;
+        kept.add(Arrays.copyOfRange(b, off, off + n));
+        keptBytes += n;
     }
 
     /** Where the stream's frames go: captured under the lock, used after it. */
@@ -356,13 +379,26 @@ public final class Stream {
     }
 
     /**
-     * The next bytes from the peer, waiting for them; null once the peer has ended its direction and
-     * everything before that was taken.
+     * The next bytes from the peer (one data frame's payload, so a datagram stays whole), waiting for
+     * them; null once the peer has ended its direction and everything before that was taken.
      *
      * @throws PongException carrying the rst's code when the stream was reset
      */
     public byte[] take() throws IOException {
-        byte[] chunk;
+        Chunk chunk = takeChunk();
+        if (chunk == null) return null;
+        byte[] bytes = Arrays.copyOf(chunk.bytes, chunk.length);
+        chunk.release();
+        return bytes;
+    }
+
+    /**
+     * As {@link #take}, without a copy: the chunk of the next data frame, now the caller's. The caller
+     * writes out its first {@link Chunk#length} bytes and then gives it back ({@link Chunk#release}),
+     * once, touching it no more.
+     */
+    Chunk takeChunk() throws IOException {
+        Chunk chunk;
         lock.lock();
         try {
             while (true) {
@@ -430,25 +466,29 @@ public final class Stream {
      * unread bytes than the peer may send: with flow control that never happens with a well-behaved
      * peer; with a legacy peer it is the only way to bound memory.
      */
-    void onData(byte[] payload) throws InterruptedException {
-        if (payload.length == 0) return;
-        FlowControl.Refusal refused;
+    void onData(Chunk chunk) throws InterruptedException {
+        int n = chunk.length;
+        FlowControl.Refusal refused = null;
+        boolean queued = false;
         lock.lock();
         try {
+            if (n == 0) return;
             while (state.canReceive() && inboundBytes >= tunnel.inboundLimit()) drained.await();
             if (!state.canReceive()) return;
-            refused = tunnel.flow().received(window, payload.length, tunnel.peerHasExtensions());
+            refused = tunnel.flow().received(window, n, tunnel.peerHasExtensions());
             if (refused == null) {
                 answered = true;
-                inbound.add(payload);
-                inboundBytes += payload.length;
+                inbound.add(chunk); // the queue's from now on
+                queued = true;
+                inboundBytes += n;
                 readable.signalAll();
                 return;
             }
         } finally {
             lock.unlock();
+            if (!queued) chunk.release();
         }
-        LOG.log(Level.DEBUG, "{0} {1}: {2} bytes refused: {3}", tunnel, this, payload.length, refused.reason);
+        LOG.log(Level.DEBUG, "{0} {1}: {2} bytes refused: {3}", tunnel, this, n, refused.reason);
         reset(ErrorCode.ERR, refused.reason);
     }
 
@@ -549,7 +589,8 @@ public final class Stream {
             if (before == StreamState.RESET) return before;
             state = StreamState.RESET;
             resetCause = cause;
-            inbound.clear();
+            Chunk dropped;
+            while ((dropped = inbound.poll()) != null) dropped.release();
             inboundBytes = 0;
             readable.signalAll();
             drained.signalAll();

@@ -44,6 +44,10 @@ import pong.transport.Conduit;
  * later ones; local, on that frame, takes no new stream here and hands the streams above the id to
  * {@link #onDrained}, which moves them to another tunnel ({@link #adopt}).
  *
+ * <p>Data frames allocate nothing in either direction: the reader reads a data frame's header, then its
+ * payload straight into a {@link Chunk} of the tunnel's {@link ChunkPool} that the stream queues for its
+ * app; the writer sends from the app's array or from a pooled chunk ({@link TunnelWriter}).
+ *
  * <p>Threading: {@link #open}, {@link #adopt}, {@link #drain}, {@link #close} and the queries from any
  * thread; frame dispatch only on the reader thread. Lock order: {@code openLock}, then a stream's lock,
  * then the flow control's lock.
@@ -79,7 +83,10 @@ public final class Tunnel implements AutoCloseable {
     private final Acceptor acceptor;
     private final TunnelWriter writer;
     private final FrameReader reader;
-    private final Map<Integer, Stream> streams = new ConcurrentHashMap<>();
+    private final ChunkPool chunks;
+    private final Map<StreamKey, Stream> streams = new ConcurrentHashMap<>();
+    /** The reader's key for looking streams up: changed for each lookup, never put in the map. Reader thread only. */
+    private final StreamKey lookup = new StreamKey(0);
     private final ReentrantLock openLock = new ReentrantLock();
     private final FlowControl flow;
     private final java.util.concurrent.CountDownLatch peerSettingsSeen = new java.util.concurrent.CountDownLatch(1);
@@ -134,9 +141,10 @@ public final class Tunnel implements AutoCloseable {
         this.name = side.name().toLowerCase() + " tunnel " + conduit.name();
         OutputStream out = conduit.outputBuffered() ? conduit.output() : new BufferedOutputStream(conduit.output(), IO_BUFFER);
         if (preamble != null) out.write(preamble);
-        this.writer = new TunnelWriter(new FrameWriter(out), observer, this::close, settings.budget());
-        this.reader = new FrameReader(new BufferedInputStream(conduit.input(), IO_BUFFER));
         this.flow = new FlowControl(settings);
+        this.chunks = new ChunkPool(flow::outstanding);
+        this.writer = new TunnelWriter(new FrameWriter(out), observer, this::close, settings.budget(), chunks);
+        this.reader = new FrameReader(new BufferedInputStream(conduit.input(), IO_BUFFER));
     }
 
     /**
@@ -179,7 +187,7 @@ public final class Tunnel implements AutoCloseable {
             Stream stream = new Stream(this, nextId, false);
             stream.keepForReplay(type, target);
             nextId += 2;
-            streams.put(stream.id(), stream);
+            streams.put(new StreamKey(stream.id()), stream);
             // Queued under the lock so that ids reach the wire in ascending order. The first credit grant
             // travels with the opening frame: one record, one wake-up of the peer's reader.
             writer.send(stream.lane, new Frame(stream.id(), type, target.encode()), peerExtensions ? startFlow(stream) : null);
@@ -203,7 +211,7 @@ public final class Tunnel implements AutoCloseable {
             Stream.Replay replay = stream.moveTo(this, id);
             if (replay == null) return false;
             nextId += 2;
-            streams.put(id, stream);
+            streams.put(new StreamKey(id), stream);
             writer.sendReplay(stream.lane, replay.frames(), replay.finished());
             if (peerExtensions) {
                 Frame grant = startFlow(stream);
@@ -394,8 +402,9 @@ public final class Tunnel implements AutoCloseable {
     }
 
     void forget(Stream stream) {
-        if (streams.remove(stream.id(), stream)) {
+        if (streams.remove(new StreamKey(stream.id()), stream)) {
             sendGrants(flow.closed(stream.window, peerExtensions && !closed));
+            chunks.trim(); // its credit is gone: free chunks kept for it go too
         }
     }
 
@@ -456,7 +465,9 @@ public final class Tunnel implements AutoCloseable {
     }
 
     private void sendGrants(List<FlowControl.Grant> grants) {
-        for (FlowControl.Grant g : grants) {
+        // indexed: most calls (one per chunk an app takes) bring an empty list, and need no iterator for it
+        for (int i = 0; i < grants.size(); i++) {
+            FlowControl.Grant g = grants.get(i);
             try {
                 writer.sendUrgent(windowFrame(g.stream().id(), g.increment()));
             } catch (IOException e) {
@@ -533,8 +544,14 @@ public final class Tunnel implements AutoCloseable {
     private void readLoop() {
         IOException failure = null;
         try {
-            Frame frame;
-            while ((frame = reader.read()) != null) dispatch(frame);
+            while (reader.readHeader()) {
+                // past the first frame (which tells a legacy peer), a data frame on a stream takes the short way
+                if (reader.type() == FrameType.DATA.code && firstFrameSeen && reader.streamId() != Frame.CONNECTION_STREAM) {
+                    onDataFrame();
+                } else {
+                    dispatch(reader.readRest());
+                }
+            }
         } catch (IOException e) {
             failure = e;
         } catch (InterruptedException e) {
@@ -569,7 +586,7 @@ public final class Tunnel implements AutoCloseable {
             onConnectionFrame(frame, type);
             return;
         }
-        Stream stream = streams.get(id);
+        Stream stream = streamOf(id);
         if (stream != null && side == Side.LOCAL) stream.accepted(); // remote knows the stream: nothing to replay
         if (type != null && type.opensStream()) {
             onOpen(frame, type, stream);
@@ -581,13 +598,66 @@ public final class Tunnel implements AutoCloseable {
             return;
         }
         switch (type) {
-            case DATA -> stream.onData(frame.payload());
+            case DATA -> {
+                byte[] p = frame.payload();
+                Chunk chunk = chunks.take(p.length);
+                System.arraycopy(p, 0, chunk.bytes, 0, p.length);
+                stream.onData(chunk);
+            }
             case FINISH -> stream.onFinish();
             case CLOSE -> stream.onClose();
             case RST -> onRst(stream, frame.payload());
             case WINDOW -> onWindow(stream, frame.payload());
             case CONNECTED -> stream.onConnected();
             default -> { } // set on a stream: no per-stream settings defined
+        }
+    }
+
+    /**
+     * A data frame whose header was just read, as {@link #dispatch} would handle it: its payload is read
+     * straight into a chunk that the stream queues for its app. Nothing is allocated per frame.
+     */
+    private void onDataFrame() throws IOException, InterruptedException {
+        lastReceived = System.nanoTime();
+        int id = reader.streamId();
+        Stream stream = streamOf(id);
+        if (stream == null) {
+            reader.skipPayload(); // data for an unknown (or finished) stream is dropped
+            return;
+        }
+        if (side == Side.LOCAL) stream.accepted(); // remote knows the stream: nothing to replay
+        Chunk chunk = chunks.take(reader.payloadLength());
+        try {
+            reader.readPayload(chunk.bytes, 0);
+        } catch (Throwable e) {
+            chunk.release();
+            throw e;
+        }
+        stream.onData(chunk);
+    }
+
+    /** The stream with this id, or null; reader thread only (it reuses one key, so no id is boxed per frame). */
+    private Stream streamOf(int id) {
+        lookup.id = id;
+        return streams.get(lookup);
+    }
+
+    /** A stream id as a map key; unlike an Integer, one instance can be reused for lookups. */
+    private static final class StreamKey {
+        int id;
+
+        StreamKey(int id) {
+            this.id = id;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof StreamKey k && k.id == id;
+        }
+
+        @Override
+        public int hashCode() {
+            return Integer.hashCode(id);
         }
     }
 
@@ -630,7 +700,7 @@ public final class Tunnel implements AutoCloseable {
             for (Stream s : List.copyOf(streams.values())) {
                 if ((s.id() & 0xffffffffL) <= last) {
                     s.accepted();
-                } else if (streams.remove(s.id(), s)) {
+                } else if (streams.remove(new StreamKey(s.id()), s)) {
                     moved.add(s);
                 }
             }
@@ -698,7 +768,7 @@ public final class Tunnel implements AutoCloseable {
                 return;
             }
             stream = new Stream(this, id, true);
-            streams.put(id, stream);
+            streams.put(new StreamKey(id), stream);
             if (Integer.compareUnsigned(id, highestAccepted) > 0) highestAccepted = id;
         } finally {
             openLock.unlock();

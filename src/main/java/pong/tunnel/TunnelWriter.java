@@ -3,10 +3,14 @@ package pong.tunnel;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import pong.protocol.Frame;
+import pong.protocol.FrameType;
 import pong.protocol.FrameWriter;
 
 /**
@@ -26,21 +30,31 @@ import pong.protocol.FrameWriter;
  * a producer whose lane is not empty waits while the budget has no room, so a peer that stops reading
  * on many tunnels cannot pile up more than the budget in their queues.
  *
- * <p>Threading: {@link #send}, {@link #sendUrgent}, {@link #reset} and {@link #close} from any thread;
- * {@link #run} on the tunnel's writer thread only. The socket belongs to whoever holds {@code socket}:
- * the writer thread while it drains, or a stream thread for one write-through frame. The tunnel's
- * reader never writes through (it only queues), so it never blocks on a peer that is not reading.
+ * <p>Data frames ({@link #sendData}) allocate nothing per frame: written through, they go from the
+ * caller's array straight into the connection's output buffer; queued, their payload is copied into a
+ * {@link Chunk} of the tunnel's {@link ChunkPool}, and a lane counts the chunk's whole capacity (plus
+ * the header) against its limits and the budget, so those bound the memory queued frames hold.
+ *
+ * <p>Threading: {@link #send}, {@link #sendData}, {@link #sendUrgent}, {@link #reset} and {@link #close}
+ * from any thread; {@link #run} on the tunnel's writer thread only. The socket belongs to whoever holds
+ * {@code socket}: the writer thread while it drains, or a stream thread for one write-through frame. The
+ * tunnel's reader never writes through (it only queues), so it never blocks on a peer that is not
+ * reading. A queued chunk belongs to its lane (under {@code lock}) until the writer thread polls it; the
+ * writer thread then owns it, writes it (the output copies or sends the bytes before returning) and
+ * gives it back to the pool. Lock order: {@code lock}, then the pool's monitor; {@code socket} is never
+ * taken while waiting for {@code lock} (only tried under it).
  */
 final class TunnelWriter {
     static final int LANE_LIMIT = 256 * 1024;
     static final int TOTAL_LIMIT = 8 * 1024 * 1024;
     /** Bytes of connection-level frames (grants, pongs, rsts) queued before their producer waits. */
     static final int URGENT_LIMIT = 64 * 1024;
-    private static final long BUDGET_RETRY_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20);
+    private static final long BUDGET_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     /** One stream's queue of frames. Guarded by the writer's lock. */
     static final class Lane {
-        private final ArrayDeque<Frame> frames = new ArrayDeque<>();
+        /** Each entry a {@link Frame} or a data frame's {@link Chunk}, in the order they go out. */
+        private final ArrayDeque<Object> frames = new ArrayDeque<>();
         private final Condition space;
         private int bytes;
         private boolean scheduled;
@@ -62,7 +76,8 @@ final class TunnelWriter {
 
     private final FrameWriter out;
     private final ReentrantLock socket = new ReentrantLock();
-    private final java.util.function.Consumer<IOException> onFailure;
+    private final Consumer<IOException> onFailure;
+    private final ChunkPool chunks;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
     private final Condition urgentSpace = lock.newCondition();
@@ -78,15 +93,16 @@ final class TunnelWriter {
      * @param onFailure told once when a write-through fails (the writer thread's failures end {@link #run})
      * @param budget    the shared budget queued frames count against; null for none
      */
-    TunnelWriter(FrameWriter out, Observer observer, java.util.function.Consumer<IOException> onFailure, BufferBudget budget) {
+    TunnelWriter(FrameWriter out, Observer observer, Consumer<IOException> onFailure, BufferBudget budget, ChunkPool chunks) {
         this.out = out;
         this.observer = observer;
         this.onFailure = onFailure;
         this.budget = budget != null ? budget : BufferBudget.of(Long.MAX_VALUE);
+        this.chunks = chunks;
     }
 
     TunnelWriter(FrameWriter out, Observer observer) {
-        this(out, observer, e -> { }, null);
+        this(out, observer, e -> { }, null, new ChunkPool());
     }
 
     Lane newLane() {
@@ -104,8 +120,66 @@ final class TunnelWriter {
      */
     void send(Lane lane, Frame first, Frame second) throws IOException {
         int length = first.length() + (second == null ? 0 : second.length());
-        boolean reserved = false;
         lock.lock();
+        try {
+            if (!admit(lane, length)) {
+                enqueue(lane, first);
+                if (second != null) enqueue(lane, second);
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        try {
+            writeOne(first);
+            if (second != null) writeOne(second);
+            out.flush();
+        } catch (Throwable e) {
+            writeThroughFailed(e);
+            throw e;
+        } finally {
+            socket.unlock();
+        }
+    }
+
+    /**
+     * Sends {@code len} bytes of {@code b} from {@code off} as one data frame of the stream, waiting as
+     * {@link #send} does. The bytes are written through or copied into a chunk before this returns: the
+     * caller may reuse its array at once.
+     */
+    void sendData(Lane lane, int streamId, byte[] b, int off, int len) throws IOException {
+        lock.lock();
+        try {
+            if (!admit(lane, Frame.HEADER_LENGTH + ChunkPool.capacityFor(len))) {
+                Chunk chunk = chunks.take(len);
+                System.arraycopy(b, off, chunk.bytes, 0, len);
+                chunk.streamId = streamId;
+                enqueue(lane, chunk);
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        try {
+            if (observer != null) observer.queued(frameOf(streamId, b, off, len));
+            out.write(streamId, FrameType.DATA.code, b, off, len);
+            if (observer != null) observer.written(frameOf(streamId, b, off, len));
+            out.flush();
+        } catch (Throwable e) {
+            writeThroughFailed(e);
+            throw e;
+        } finally {
+            socket.unlock();
+        }
+    }
+
+    /**
+     * Caller holds {@code lock}. Waits until the lane may take {@code length} more bytes, then decides:
+     * true when the caller may write through (it now holds {@code socket} and must unlock it after
+     * writing), false when it must queue (the bytes are counted against the budget).
+     */
+    private boolean admit(Lane lane, int length) throws IOException {
+        boolean reserved = false;
         try {
             while (!closed && !lane.closed && lane.bytes > 0) {
                 if (lane.bytes + length > LANE_LIMIT || totalBytes + length > TOTAL_LIMIT) {
@@ -118,48 +192,45 @@ final class TunnelWriter {
                     break;
                 }
             }
-            if (closed || lane.closed) {
-                if (reserved) budget.release(length);
-                throw new IOException(closed ? "tunnel closed" : "stream reset");
-            }
-            if (!urgent.isEmpty() || !ready.isEmpty() || !socket.tryLock()) {
-                if (!reserved) budget.force(length); // an empty lane may always take one frame (or pair)
-                enqueue(lane, first);
-                if (second != null) enqueue(lane, second);
-                return;
-            }
-            if (reserved) budget.release(length); // written through: never queued
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while queueing a frame");
-        } finally {
-            lock.unlock();
         }
-        writeThrough(first, second);
+        if (closed || lane.closed) {
+            if (reserved) budget.release(length);
+            throw new IOException(closed ? "tunnel closed" : "stream reset");
+        }
+        if (!urgent.isEmpty() || !ready.isEmpty() || !socket.tryLock()) {
+            if (!reserved) budget.force(length); // an empty lane may always take one frame (or pair)
+            return false;
+        }
+        if (reserved) budget.release(length); // written through: never queued
+        return true;
     }
 
-    /** Writes frames on the calling thread, which holds the socket; frames queued meanwhile go to the writer thread. */
-    private void writeThrough(Frame first, Frame second) throws IOException {
-        try {
-            writeOne(first);
-            if (second != null) writeOne(second);
-            out.flush();
-        } catch (IOException e) {
-            onFailure.accept(e);
-            throw e;
-        } catch (Throwable e) {
-            // an Error mid-frame (OutOfMemoryError) leaves the connection unusable: end the tunnel too
-            onFailure.accept(new IOException("write failed: " + e, e));
-            throw e;
-        } finally {
-            socket.unlock();
-        }
+    /** A write-through failed: the tunnel ends (an Error mid-frame, OutOfMemoryError, leaves the connection unusable too). */
+    private void writeThroughFailed(Throwable e) {
+        onFailure.accept(e instanceof IOException io ? io : new IOException("write failed: " + e, e));
     }
 
     private void writeOne(Frame frame) throws IOException {
         if (observer != null) observer.queued(frame);
         out.write(frame);
         if (observer != null) observer.written(frame);
+    }
+
+    /** A frame holding a copy of a data payload, for the observer (tests) only. */
+    private static Frame frameOf(int streamId, byte[] b, int off, int len) {
+        return new Frame(streamId, FrameType.DATA, Arrays.copyOfRange(b, off, off + len));
+    }
+
+    /** The bytes an entry of a lane counts against the limits: a chunk counts its whole capacity. */
+    private static int queuedLength(Object entry) {
+        return entry instanceof Chunk c ? Frame.HEADER_LENGTH + c.capacity() : ((Frame) entry).length();
+    }
+
+    private static boolean opensStream(Object entry) {
+        return entry instanceof Frame f && f.frameType() != null && f.frameType().opensStream();
     }
 
     /** Queues the last frame of a stream (finish or close) and closes the lane behind it. */
@@ -219,12 +290,14 @@ final class TunnelWriter {
         lock.lock();
         try {
             if (closed) return;
-            Frame head = lane.frames.peekFirst();
-            boolean unannounced = head != null && head.frameType() != null && head.frameType().opensStream();
+            boolean unannounced = opensStream(lane.frames.peekFirst());
             totalBytes -= lane.bytes;
             budget.release(lane.bytes);
             lane.bytes = 0;
-            lane.frames.clear();
+            Object dropped;
+            while ((dropped = lane.frames.poll()) != null) {
+                if (dropped instanceof Chunk c) c.release(); // never polled by the writer: still the lane's
+            }
             lane.closed = true;
             lane.space.signalAll();
             if (rst != null && !unannounced) {
@@ -244,8 +317,8 @@ final class TunnelWriter {
         lock.lock();
         try {
             if (closed) throw new IOException("tunnel closed");
-            Frame head = lane.frames.peekFirst();
-            if (head != null && head.frameType() != null && head.frameType().opensStream()) {
+            Object head = lane.frames.peekFirst();
+            if (opensStream(head)) {
                 lane.frames.pollFirst();
                 lane.frames.addFirst(frame);
                 lane.frames.addFirst(head);
@@ -319,26 +392,39 @@ final class TunnelWriter {
     /** Writes everything queued, then flushes once: many small frames leave in one TLS record. */
     private void drain() throws IOException {
         while (true) {
-            Frame frame;
+            Object entry;
             lock.lock();
             try {
                 if (closed) return;
-                frame = next();
+                entry = next();
             } finally {
                 lock.unlock();
             }
-            if (frame == null) break;
-            out.write(frame);
-            if (observer != null) observer.written(frame);
+            if (entry == null) break;
+            if (entry instanceof Chunk chunk) {
+                try {
+                    out.write(chunk.streamId, FrameType.DATA.code, chunk.bytes, 0, chunk.length);
+                    if (observer != null) observer.written(frameOf(chunk.streamId, chunk.bytes, 0, chunk.length));
+                } finally {
+                    chunk.release(); // the output has copied or sent the bytes
+                }
+            } else {
+                Frame frame = (Frame) entry;
+                out.write(frame);
+                if (observer != null) observer.written(frame);
+            }
         }
         out.flush();
     }
 
-    private void enqueue(Lane lane, Frame frame) {
-        if (observer != null) observer.queued(frame);
-        lane.frames.add(frame);
-        lane.bytes += frame.length();
-        totalBytes += frame.length();
+    private void enqueue(Lane lane, Object entry) {
+        if (observer != null) {
+            observer.queued(entry instanceof Chunk c ? frameOf(c.streamId, c.bytes, 0, c.length) : (Frame) entry);
+        }
+        int length = queuedLength(entry);
+        lane.frames.add(entry);
+        lane.bytes += length;
+        totalBytes += length;
         if (!lane.scheduled) {
             lane.scheduled = true;
             ready.add(lane);
@@ -346,7 +432,7 @@ final class TunnelWriter {
         work.signal();
     }
 
-    private Frame next() {
+    private Object next() {
         Frame frame = urgent.poll();
         if (frame != null) {
             urgentBytes -= frame.length();
@@ -358,16 +444,17 @@ final class TunnelWriter {
         // skip it rather than fail the writer (that NPE killed the writer thread and stalled the tunnel).
         while ((lane = ready.poll()) != null && lane.frames.isEmpty()) lane.scheduled = false;
         if (lane == null) return null;
-        frame = lane.frames.poll();
-        lane.bytes -= frame.length();
-        totalBytes -= frame.length();
-        budget.release(frame.length());
+        Object entry = lane.frames.poll();
+        int length = queuedLength(entry);
+        lane.bytes -= length;
+        totalBytes -= length;
+        budget.release(length);
         if (lane.frames.isEmpty()) {
             lane.scheduled = false;
         } else {
             ready.add(lane);
         }
         lane.space.signal();
-        return frame;
+        return entry;
     }
 }

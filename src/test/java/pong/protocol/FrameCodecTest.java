@@ -2,8 +2,10 @@ package pong.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -104,6 +106,32 @@ class FrameCodecTest {
         Frame rst = r.read();
         assertEquals(ErrorCode.ERR_REPEAT_ID.code, rst.payload()[0]);
         assertNull(r.read(), "clean end between frames");
+    }
+
+    @Test
+    void aFrameWrittenFromPartOfAnArrayAndReadHeaderFirstIsTheSameFrame() throws IOException {
+        byte[] data = TestData.bytes(3, 5000);
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        FrameWriter w = new FrameWriter(wire);
+        w.write(9, FrameType.DATA.code, data, 100, 4000);
+        w.write(new Frame(11, FrameType.FINISH));
+        w.write(13, FrameType.DATA.code, data, 0, 7);
+        assertArrayEquals(FrameWriter.encode(new Frame(9, FrameType.DATA, Arrays.copyOfRange(data, 100, 4100))),
+                Arrays.copyOf(wire.toByteArray(), Frame.HEADER_LENGTH + 4000));
+
+        FrameReader r = new FrameReader(new ByteArrayInputStream(wire.toByteArray()));
+        assertTrue(r.readHeader());
+        assertEquals(9, r.streamId());
+        assertEquals(FrameType.DATA.code, r.type());
+        byte[] into = new byte[4096 + 10];
+        r.readPayload(into, 10);
+        assertArrayEquals(Arrays.copyOfRange(data, 100, 4100), Arrays.copyOfRange(into, 10, 4010));
+        assertTrue(r.readHeader());
+        assertEquals(0, r.payloadLength());
+        r.skipPayload();
+        assertTrue(r.readHeader());
+        r.skipPayload(); // a frame nobody wants is passed over whole
+        assertFalse(r.readHeader());
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -31,12 +32,13 @@ public final class JmhSuite {
             if (a.equals("--quick")) quick = true;
             else includes.add(a);
         }
-        if (includes.isEmpty()) includes = List.of(FrameCodecBench.class.getSimpleName(), "TunnelWriterBench", EndToEndBench.class.getSimpleName());
+        if (includes.isEmpty()) includes = List.of(FrameCodecBench.class.getSimpleName(), "TunnelWriterBench", "TunnelPathBench", EndToEndBench.class.getSimpleName());
         ChainedOptionsBuilder b = new OptionsBuilder()
                 .forks(1)
                 .warmupIterations(quick ? 1 : 2).warmupTime(TimeValue.seconds(1))
                 .measurementIterations(quick ? 2 : 3).measurementTime(TimeValue.seconds(1))
                 .jvmArgsAppend(forkJvmArgs())
+                .addProfiler(GCProfiler.class) // bytes allocated per op, for the table's alloc column
                 .shouldFailOnError(true);
         for (String inc : includes) b.include(inc);
         List<RunResult> results = new ArrayList<>(new Runner(b.build()).run());
@@ -53,7 +55,7 @@ public final class JmhSuite {
 
     static String table(Collection<RunResult> results) {
         StringBuilder t = new StringBuilder();
-        t.append("| benchmark | params | score | unit | derived |\n|---|---|---|---|---|\n");
+        t.append("| benchmark | params | score | unit | derived | alloc B/op |\n|---|---|---|---|---|---|\n");
         for (RunResult r : results) {
             String bench = r.getParams().getBenchmark();
             bench = bench.substring(bench.lastIndexOf('.', bench.lastIndexOf('.') - 1) + 1);
@@ -63,15 +65,21 @@ public final class JmhSuite {
             String score = Double.isNaN(p.getScoreError()) ? String.format(Locale.ROOT, "%.1f", p.getScore())
                     : String.format(Locale.ROOT, "%.1f ± %.1f", p.getScore(), p.getScoreError());
             t.append("| ").append(bench).append(" | ").append(String.join(" ", params)).append(" | ").append(score)
-                    .append(" | ").append(p.getScoreUnit()).append(" | ").append(derived(bench, r)).append(" |\n");
+                    .append(" | ").append(p.getScoreUnit()).append(" | ").append(derived(bench, r)).append(" | ").append(allocated(r)).append(" |\n");
         }
         return t.toString();
+    }
+
+    /** JMH's gc.alloc.rate.norm: bytes the whole JVM allocated per operation (all threads), or blank without the profiler. */
+    private static String allocated(RunResult r) {
+        Result<?> norm = r.getSecondaryResults().get("gc.alloc.rate.norm");
+        return norm == null ? "" : String.format(Locale.ROOT, "%.0f", norm.getScore());
     }
 
     /** The number the brief asks for when it is not JMH's score itself. */
     private static String derived(String bench, RunResult r) {
         Result<?> p = r.getPrimaryResult();
-        if (bench.startsWith("TunnelWriterBench")) {
+        if (bench.startsWith("TunnelWriterBench") || bench.startsWith("TunnelPathBench")) {
             int payload = Integer.parseInt(r.getParams().getParam("payload"));
             return String.format(Locale.ROOT, "%.0f MB/s", p.getScore() * (payload + 7) / 1e6);
         }

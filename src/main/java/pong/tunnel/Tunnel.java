@@ -404,7 +404,7 @@ public final class Tunnel implements AutoCloseable {
     void forget(Stream stream) {
         if (streams.remove(new StreamKey(stream.id()), stream)) {
             sendGrants(flow.closed(stream.window, peerExtensions && !closed));
-            chunks.trim(); // its credit is gone: free chunks kept for it go too
+            chunks.trim(streams.isEmpty()); // its credit is gone: free chunks kept for it go too
         }
     }
 

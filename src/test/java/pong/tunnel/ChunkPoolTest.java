@@ -58,7 +58,18 @@ class ChunkPoolTest {
         for (Chunk c : taken) c.release();
         assertEquals(4L << 20, pool.freeBytes());
         credit[0] = 0; // the stream ended: its window is no longer counted
-        pool.trim();
+        pool.trim(false);
         assertEquals(ChunkPool.MAX_FREE_BYTES, pool.freeBytes());
+    }
+
+    @Test
+    void aTunnelWithNoStreamOpenKeepsNoFreeChunksPastTheCredit() {
+        ChunkPool pool = new ChunkPool(() -> 0);
+        List<Chunk> taken = new ArrayList<>();
+        for (int i = 0; i < 8; i++) taken.add(pool.take(Frame.MAX_PAYLOAD));
+        for (Chunk c : taken) c.release();
+        assertEquals(ChunkPool.MAX_FREE_BYTES, pool.freeBytes());
+        pool.trim(true); // the last stream ended
+        assertEquals(0, pool.freeBytes());
     }
 }

@@ -21,7 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *     to use without asking (0 open time), so it counts against the budget only once it arrives as data.
  *     It is bounded by tunnel.max.streams x tunnel.window.
  * <li>Once a stream's app has consumed a whole window, the window doubles (up to
- *     {@link TunnelSettings#maxWindow()}); all growth together takes at most a quarter of the budget.
+ *     {@link TunnelSettings#maxWindow()}); all growth together takes at most a sixteenth of the budget.
  * <li>More credit is granted when half the window is free. A stream that cannot get credit because
  *     the budget is spent waits in a queue and is served first when budget comes back.
  * <li>A peer that has our announcement must stay within its credit. The one exception is the
@@ -41,8 +41,11 @@ final class FlowControl {
     static final int MIN_WINDOW = 4 * 1024;
     /** First windows are sized from 1/BASE_SHARE of tunnel.buffer.max shared by the open streams. */
     private static final int BASE_SHARE = 8;
-    /** Window growth may use 1/GROWTH_SHARE of tunnel.buffer.max. */
-    private static final int GROWTH_SHARE = 4;
+    /**
+     * Window growth may use 1/GROWTH_SHARE of tunnel.buffer.max (8 MiB of the default 128): one bulk stream still
+     * grows to its full window, while many busy streams together hold a few MiB, not tens, in the receiver's heap.
+     */
+    private static final int GROWTH_SHARE = 16;
 
     /** One stream's receive window. Guarded by the FlowControl lock. */
     static final class Window {

@@ -124,6 +124,40 @@ class FlowControlTest {
     }
 
     @Test
+    void manyBusyStreamsTogetherHoldAFewMebibytesOfCreditWhileALoneOneStillGrowsToItsFullWindow() {
+        long lone = mostCreditHeld(1);
+        assertTrue(lone >= TunnelSettings.DEFAULTS.maxWindow() / 2, "a lone bulk stream's credit reached only " + lone);
+        // every receiver holds what its peers' credit lets them send: 16 bulk streams, not 16 full windows
+        long sixteen = mostCreditHeld(16);
+        assertTrue(sixteen <= 16L * TunnelSettings.DEFAULT_WINDOW + TunnelSettings.DEFAULT_BUFFER_MAX / 16,
+                "16 busy streams held " + sixteen + " bytes of credit");
+    }
+
+    /** Streams opened by the peer, each sending all the credit it has while the app reads as it arrives: the most credit outstanding at once. */
+    private static long mostCreditHeld(int streams) {
+        FlowControl f = new FlowControl(TunnelSettings.DEFAULTS);
+        Map<FlowControl.Window, Long> credit = new HashMap<>();
+        for (int i = 0; i < streams; i++) credit.put(f.open(null, true), (long) TunnelSettings.DEFAULT_WINDOW);
+        long held = (long) streams * TunnelSettings.DEFAULT_WINDOW;
+        long most = held;
+        for (int round = 0; round < 3000; round++) {
+            for (FlowControl.Window w : List.copyOf(credit.keySet())) {
+                int n = (int) Math.min(32_761, credit.get(w));
+                if (n == 0) continue;
+                f.received(w, n);
+                credit.merge(w, (long) -n, Long::sum);
+                held -= n;
+                for (FlowControl.Grant g : f.consumed(w, n, true)) {
+                    credit.merge(g.window(), (long) g.increment(), Long::sum);
+                    held += g.increment();
+                }
+                most = Math.max(most, held);
+            }
+        }
+        return most;
+    }
+
+    @Test
     void bytesSentBeforeTheAnnouncementArrivedAreGrantedBackSoTheSenderIsNotLeftOwing() {
         FlowControl f = new FlowControl(TunnelSettings.DEFAULTS);
         FlowControl.Window w = f.open(null, true);

@@ -163,6 +163,11 @@ final class PongProcesses implements ProxyUnderTest {
     }
 
     @Override
+    public long[] peakRssPartsKib() {
+        return new long[] {PeakRss.kib(local.pid()), PeakRss.kib(remote.pid())};
+    }
+
+    @Override
     public void stop() throws InterruptedException {
         Processes.stop(local);
         Processes.stop(remote);

@@ -30,6 +30,14 @@ interface ProxyUnderTest extends AutoCloseable {
     /** Peak RSS in KiB of the proxy's processes since {@link #start}, or -1 when there are none. */
     long peakRssKib();
 
+    /**
+     * Peak RSS in KiB of each of the proxy's processes, in a fixed order (pong: local, remote), or empty when
+     * the column does not split it.
+     */
+    default long[] peakRssPartsKib() {
+        return new long[0];
+    }
+
     /** Ends what {@link #start} started. */
     void stop() throws InterruptedException;
 

@@ -16,7 +16,7 @@ final class ResultTable {
             from when each was due, so time a stream spends blocked counts in full; "done during stall" is how many \
             of them finished before the stalled client gave up (it closes when the rounds are done or at the cap). \
             Peak RSS is VmHWM from /proc: pong = local + remote processes, ssh -D = ssh + sshd's per-connection \
-            processes; each proxy is restarted for every workload. Fresh (bulk and upload): the first bytes \
+            processes; "per half" is each pong process on its own (local / remote); each proxy is restarted for every workload. Fresh (bulk and upload): the first bytes \
             through a just started proxy, before its warm-up, measured separately; the warm rate comes after \
             the warm-up every column gets. pong-aot is pong (tls) started with the JDK's AOT cache from \
             `pong.jar aot` (loaded classes and method profiles, no compiled code). Fanout at default settings \
@@ -113,6 +113,7 @@ final class ResultTable {
             });
             List<Metric> metrics = new ArrayList<>(METRICS.get(w));
             metrics.add(new Metric("rss", "peak RSS MiB", "%.0f"));
+            metrics.add(new Metric("rss halves", "peak RSS MiB per half", "%.0f"));
             boolean first = true;
             for (Metric m : metrics) {
                 t.append("| ").append(first ? label(w, sizes) : "").append(" | ").append(m.label()).append(" |");
@@ -137,7 +138,7 @@ final class ResultTable {
     }
 
     private static Double value(SystemBench.Outcome o, Metric m) {
-        if (o == null) return null;
+        if (o == null || m.key().equals("rss halves")) return null;
         if (m.key().equals("rss")) return o.rssKib() < 0 ? null : o.rssKib() / 1024.0;
         if (m.key().equals("fresh/warm")) {
             Double f = o.metrics().get("fresh MB/s");
@@ -154,9 +155,18 @@ final class ResultTable {
 
     private static String cell(SystemBench.Outcome o, Double v, Metric m) {
         if (o == null) return "";
+        if (m.key().equals("rss halves")) return halves(o.rssPartsKib(), m);
         if (v == null || v.isNaN()) return o.failure() != null && !m.key().equals("rss") ? "FAILED" : "-";
         if (o.failure() != null && !m.key().equals("rss")) return String.format(Locale.ROOT, m.format(), v) + "*";
         return String.format(Locale.ROOT, m.format(), v);
+    }
+
+    /** Each process's peak RSS in MiB, "local / remote" for pong; "-" for a column that does not split it. */
+    private static String halves(long[] kib, Metric m) {
+        if (kib.length == 0) return "-";
+        List<String> mib = new ArrayList<>();
+        for (long k : kib) mib.add(String.format(Locale.ROOT, m.format(), k / 1024.0));
+        return String.join(" / ", mib);
     }
 
     private static String ratio(Double a, Double b) {

@@ -40,8 +40,8 @@ import java.util.concurrent.TimeUnit;
 public final class SystemBench {
     private static final List<String> ALL_WORKLOADS = List.of("bulk1", "bulk16", "upload", "rr", "open", "fanout", "fanout-default", "hol");
 
-    /** What one workload gave through one column: metrics, or why it failed; and peak RSS. */
-    record Outcome(Map<String, Double> metrics, String failure, long rssKib, double seconds, List<String> notes) {
+    /** What one workload gave through one column: metrics, or why it failed; and peak RSS, in all and per process. */
+    record Outcome(Map<String, Double> metrics, String failure, long rssKib, double seconds, List<String> notes, long[] rssPartsKib) {
     }
 
     private SystemBench() {
@@ -177,6 +177,7 @@ public final class SystemBench {
         Map<String, Double> metrics = Map.of();
         String failure = null;
         long rss = -1;
+        long[] rssParts = new long[0];
         try {
             p.workload(workload);
             p.start();
@@ -210,12 +211,13 @@ public final class SystemBench {
                 failure = e.toString();
             }
             rss = p.peakRssKib();
+            rssParts = p.peakRssPartsKib();
         } catch (IOException e) {
             failure = "could not start: " + e.getMessage();
         } finally {
             p.stop();
         }
-        return new Outcome(metrics, failure, rss, (System.nanoTime() - t0) / 1e9, List.copyOf(w.notes()));
+        return new Outcome(metrics, failure, rss, (System.nanoTime() - t0) / 1e9, List.copyOf(w.notes()), rssParts);
     }
 
     private static Process startOrigin(Path tmp) throws IOException {

@@ -43,6 +43,8 @@ import pong.protocol.PongException;
  */
 public final class CheckCommand {
     private static final int MAX_STATUS_LINE = 8 * 1024;
+    /** How much of the response after its status line check reads (to its end when shorter) before closing. */
+    private static final long MAX_BODY_DRAINED = 1024 * 1024;
 
     private CheckCommand() {
     }
@@ -314,6 +316,12 @@ public final class CheckCommand {
         if (!status.startsWith("HTTP/")) {
             throw new IOException(status.isEmpty() ? "the connection ended without an HTTP response" : "not an HTTP response: '" + status + "'");
         }
+        // The rest of the response (up to a bound) is read to its end, so that the test stream ends in
+        // order on both halves: closing with bytes unread would reset it, and remote would log a cut.
+        long left = MAX_BODY_DRAINED;
+        byte[] skip = new byte[8192];
+        int n;
+        while (left > 0 && (n = in.read(skip, 0, (int) Math.min(skip.length, left))) >= 0) left -= n;
         return status;
     }
 

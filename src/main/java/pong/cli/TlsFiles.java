@@ -56,7 +56,7 @@ final class TlsFiles {
         if (c.tlsKeystoreInline() != null) {
             byte[] bytes = c.tlsKeystoreInline();
             return fromKeystore(file, INLINE_KEY, bytes, "the keystore in " + INLINE_KEY,
-                    FileLooks.describe(bytes, bytes.length) + ", decoded", INLINE_KEY + " in " + file, c.tlsKeystorePassword());
+                    "once decoded, " + FileLooks.describe(bytes, bytes.length), INLINE_KEY + " in " + file, c.tlsKeystorePassword());
         }
         if (c.tlsKeystore() != null) {
             byte[] bytes;

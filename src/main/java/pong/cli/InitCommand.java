@@ -1,7 +1,7 @@
 package pong.cli;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -49,6 +49,10 @@ public final class InitCommand {
     private record Options(Path dir, String host, int port) {
     }
 
+    /** A PKCS#12 keystore's bytes and the certificate in it. */
+    private record InlineKeystore(byte[] pkcs12, X509Certificate cert) {
+    }
+
     public static int run(String[] args) throws InterruptedException {
         Options o;
         try {
@@ -69,10 +73,10 @@ public final class InitCommand {
         try {
             Files.createDirectories(o.dir());
             String password = HexFormat.of().formatHex(randomBytes(16));
-            byte[] keystore = makeKeystore(o.host(), password);
-            String pin = Tls.pinOf(certificate(keystore, password));
+            InlineKeystore keystore = inlineKeystore(o.host(), password);
+            String pin = Tls.pinOf(keystore.cert());
             UUID clientId = UUID.randomUUID();
-            write(remote, remoteProperties(o, Base64.getEncoder().encodeToString(keystore), password, clientId), true);
+            write(remote, remoteProperties(o, Base64.getEncoder().encodeToString(keystore.pkcs12()), password, clientId), true);
             write(local, localProperties(o, pin, clientId), false);
             System.out.println("pong init: wrote " + remote + " (with a self-signed certificate for " + o.host()
                     + " and its key inline, " + pin + ") for the server, and " + local + " for this machine.");
@@ -128,43 +132,53 @@ public final class InitCommand {
         return args[i];
     }
 
-    /** keytool -genkeypair into a PKCS#12 keystore in a private temporary folder; returns the keystore's bytes. */
-    private static byte[] makeKeystore(String host, String password)
-            throws IOException, InterruptedException, InitException {
+    /** keytool -genkeypair into a PKCS#12 keystore; returns the certificate it made. */
+    static X509Certificate makeKeystore(Path keystore, String host, String password)
+            throws IOException, GeneralSecurityException, InterruptedException, InitException {
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
         if (!Files.isExecutable(keytool)) throw new InitException("cannot make the certificate: " + keytool + " is missing");
-        // owner-only on POSIX file systems: the keystore holds the private key until it is read back
+        boolean ip = Address.ipLiteral(host) != null;
+        List<String> cmd = new ArrayList<>(List.of(keytool.toString(), "-genkeypair", "-noprompt",
+                "-alias", "pong", "-keyalg", "EC", "-groupname", "secp256r1",
+                "-dname", "CN=" + host, "-ext", "SAN=" + (ip ? "ip:" : "dns:") + host, "-validity", String.valueOf(VALIDITY_DAYS),
+                "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass:env", "PONG_STOREPASS"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        // the password goes through the environment, not the command line other users can read in ps
+        pb.environment().put("PONG_STOREPASS", password);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(KEYTOOL_SECONDS, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new InitException("keytool did not finish within " + KEYTOOL_SECONDS + " s");
+        }
+        if (p.exitValue() != 0) {
+            Files.deleteIfExists(keystore);
+            throw new InitException("keytool failed (exit " + p.exitValue() + "): " + output.strip());
+        }
+        restrict(keystore);
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keystore)) {
+            ks.load(in, password.toCharArray());
+        }
+        return (X509Certificate) ks.getCertificate("pong");
+    }
+
+    /**
+     * The keystore {@link #makeKeystore} makes, with its bytes for tls.keystore.base64: made in a temporary
+     * folder of its own (owner-only on POSIX file systems) and removed from there once read.
+     */
+    private static InlineKeystore inlineKeystore(String host, String password)
+            throws IOException, GeneralSecurityException, InterruptedException, InitException {
         Path scratch = Files.createTempDirectory("pong-init-");
         Path keystore = scratch.resolve("remote.p12");
         try {
-            boolean ip = Address.ipLiteral(host) != null;
-            List<String> cmd = new ArrayList<>(List.of(keytool.toString(), "-genkeypair", "-noprompt",
-                    "-alias", "pong", "-keyalg", "EC", "-groupname", "secp256r1",
-                    "-dname", "CN=" + host, "-ext", "SAN=" + (ip ? "ip:" : "dns:") + host, "-validity", String.valueOf(VALIDITY_DAYS),
-                    "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass:env", "PONG_STOREPASS"));
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-            // the password goes through the environment, not the command line other users can read in ps
-            pb.environment().put("PONG_STOREPASS", password);
-            Process p = pb.start();
-            p.getOutputStream().close();
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(KEYTOOL_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                p.waitFor(KEYTOOL_SECONDS, TimeUnit.SECONDS);
-                throw new InitException("keytool did not finish within " + KEYTOOL_SECONDS + " s");
-            }
-            if (p.exitValue() != 0) throw new InitException("keytool failed (exit " + p.exitValue() + "): " + output.strip());
-            return Files.readAllBytes(keystore);
+            X509Certificate cert = makeKeystore(keystore, host, password);
+            return new InlineKeystore(Files.readAllBytes(keystore), cert);
         } finally {
             Files.deleteIfExists(keystore);
             Files.deleteIfExists(scratch);
         }
-    }
-
-    private static X509Certificate certificate(byte[] keystore, String password) throws IOException, GeneralSecurityException {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(new ByteArrayInputStream(keystore), password.toCharArray());
-        return (X509Certificate) ks.getCertificate("pong");
     }
 
     private static String remoteProperties(Options o, String keystoreBase64, String password, UUID clientId) {
@@ -220,13 +234,22 @@ public final class InitCommand {
         }
     }
 
-    private static byte[] randomBytes(int n) {
+    /** Owner-only: the file holds a key or the password to one. */
+    private static void restrict(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: its own defaults apply
+        }
+    }
+
+    static byte[] randomBytes(int n) {
         byte[] b = new byte[n];
         new SecureRandom().nextBytes(b);
         return b;
     }
 
-    private static final class InitException extends Exception {
+    static final class InitException extends Exception {
         InitException(String message) {
             super(message);
         }

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,7 +32,13 @@ final class FileLooks {
         } catch (IOException e) {
             return "it cannot be read: " + e.getMessage();
         }
+        return describe(head, size);
+    }
+
+    /** The same for bytes that did not come from a file of their own (a key's value, decoded). */
+    static String describe(byte[] head, long size) {
         if (head.length == 0) return "the file is empty";
+        if (head.length > PEEK) head = Arrays.copyOf(head, PEEK);
         String text = new String(head, StandardCharsets.ISO_8859_1);
         List<String> labels = new ArrayList<>();
         Matcher m = PEM_LABEL.matcher(text);

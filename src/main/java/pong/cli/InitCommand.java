@@ -13,6 +13,7 @@ import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
@@ -22,20 +23,20 @@ import pong.protocol.Address;
 import pong.transport.Tls;
 
 /**
- * {@code init [DIR] --host NAME_OR_IP [--port 8443]}: writes a matched pair. remote.properties and
- * remote.p12 (a self-signed EC certificate whose subjectAltName covers the host, typed as a DNS name or
- * an IP address, in a PKCS#12 keystore) go to the server; local.properties (remote's address, the
- * certificate's tls.pin, a fresh client id) stays with the client. Never overwrites a file.
+ * {@code init [DIR] --host NAME_OR_IP [--port 8443]}: writes a matched pair. remote.properties goes to
+ * the server, alone: it holds a self-signed EC certificate whose subjectAltName covers the host (typed as
+ * a DNS name or an IP address) and its key, as a PKCS#12 keystore in base64 (tls.keystore.base64), so it
+ * is written owner-only. local.properties (remote's address, the certificate's tls.pin, a fresh client id)
+ * stays with the client. Never overwrites a file.
  *
  * <p>The JDK has no public API that builds a certificate, so the keystore is made by the keytool of the
- * running Java (part of every JDK and JRE image).
+ * running Java (part of every JDK and JRE image), in a private temporary folder that is removed after.
  *
  * <p>Threading: the main thread only.
  */
 public final class InitCommand {
     static final int DEFAULT_PORT = 8443;
     static final String REMOTE_FILE = "remote.properties";
-    static final String KEYSTORE_FILE = "remote.p12";
     static final String LOCAL_FILE = "local.properties";
     private static final Pattern DNS_NAME = Pattern.compile(
             "(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
@@ -48,6 +49,10 @@ public final class InitCommand {
     private record Options(Path dir, String host, int port) {
     }
 
+    /** A PKCS#12 keystore's bytes and the certificate in it. */
+    private record InlineKeystore(byte[] pkcs12, X509Certificate cert) {
+    }
+
     public static int run(String[] args) throws InterruptedException {
         Options o;
         try {
@@ -58,9 +63,8 @@ public final class InitCommand {
             return ExitCodes.CONFIG;
         }
         Path remote = o.dir().resolve(REMOTE_FILE);
-        Path keystore = o.dir().resolve(KEYSTORE_FILE);
         Path local = o.dir().resolve(LOCAL_FILE);
-        for (Path p : List.of(remote, keystore, local)) {
+        for (Path p : List.of(remote, local)) {
             if (Files.exists(p)) {
                 System.err.println("pong init: " + p + " exists already; init never overwrites (choose another folder or remove it)");
                 return ExitCodes.CONFIG;
@@ -69,15 +73,15 @@ public final class InitCommand {
         try {
             Files.createDirectories(o.dir());
             String password = HexFormat.of().formatHex(randomBytes(16));
-            X509Certificate cert = makeKeystore(keystore, o.host(), password);
-            String pin = Tls.pinOf(cert);
+            InlineKeystore keystore = inlineKeystore(o.host(), password);
+            String pin = Tls.pinOf(keystore.cert());
             UUID clientId = UUID.randomUUID();
-            write(remote, remoteProperties(o, password, clientId), true);
+            write(remote, remoteProperties(o, Base64.getEncoder().encodeToString(keystore.pkcs12()), password, clientId), true);
             write(local, localProperties(o, pin, clientId), false);
-            System.out.println("pong init: wrote " + remote + " and " + keystore + " (self-signed certificate for " + o.host()
-                    + ", " + pin + ") for the server, and " + local + " for this machine.");
+            System.out.println("pong init: wrote " + remote + " (with a self-signed certificate for " + o.host()
+                    + " and its key inline, " + pin + ") for the server, and " + local + " for this machine.");
             System.out.println();
-            System.out.println("On the server " + o.host() + ", with " + REMOTE_FILE + " and " + KEYSTORE_FILE + " in one folder:");
+            System.out.println("Copy " + REMOTE_FILE + " to the server " + o.host() + " (it is the server's only file) and run there:");
             System.out.println("  java -jar pong.jar " + REMOTE_FILE);
             System.out.println("Here (then 'java -jar pong.jar check " + local + "' says whether it reaches remote):");
             System.out.println("  java -jar pong.jar " + local);
@@ -160,21 +164,39 @@ public final class InitCommand {
         return (X509Certificate) ks.getCertificate("pong");
     }
 
-    private static String remoteProperties(Options o, String password, UUID clientId) {
+    /**
+     * The keystore {@link #makeKeystore} makes, with its bytes for tls.keystore.base64: made in a temporary
+     * folder of its own (owner-only on POSIX file systems) and removed from there once read.
+     */
+    private static InlineKeystore inlineKeystore(String host, String password)
+            throws IOException, GeneralSecurityException, InterruptedException, InitException {
+        Path scratch = Files.createTempDirectory("pong-init-");
+        Path keystore = scratch.resolve("remote.p12");
+        try {
+            X509Certificate cert = makeKeystore(keystore, host, password);
+            return new InlineKeystore(Files.readAllBytes(keystore), cert);
+        } finally {
+            Files.deleteIfExists(keystore);
+            Files.deleteIfExists(scratch);
+        }
+    }
+
+    private static String remoteProperties(Options o, String keystoreBase64, String password, UUID clientId) {
         return """
                 # pong remote (the server half), written by 'pong init' for %1$s.
                 # Run: java -jar pong.jar remote.properties    Every key: docs/deploy/remote.properties
                 mode=remote
                 # where clients connect (all interfaces, port %2$d)
                 listen=tls://0.0.0.0:%2$d
-                # the self-signed certificate for %1$s and its key; local.properties pins its key (tls.pin)
-                tls.keystore=%3$s
+                # the self-signed certificate for %1$s and its private key: a PKCS#12 keystore in base64, so this
+                # file is secret (keep it owner-only); local.properties pins the certificate's key (tls.pin)
+                tls.keystore.base64=%3$s
                 tls.keystore.password=%4$s
                 # the client ids allowed in, comma-separated; add one per client (a UUID: uuidgen)
                 clients=%5$s
                 # what remote refuses to dial: private and loopback networks and SMTP (the default)
                 dst.deny=private,:25
-                """.formatted(o.host(), o.port(), KEYSTORE_FILE, password, clientId);
+                """.formatted(o.host(), o.port(), keystoreBase64, password, clientId);
     }
 
     private static String localProperties(Options o, String pin, UUID clientId) {
@@ -193,13 +215,23 @@ public final class InitCommand {
                 """.formatted(host, o.port(), pin, clientId);
     }
 
+    /** A new file; a secret one is created owner-only, so its content is never readable by others, not even briefly. */
     private static void write(Path file, String text, boolean secret) throws IOException {
         try {
-            Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            if (secret) createOwnerOnly(file);
+            Files.writeString(file, text, StandardCharsets.UTF_8, secret ? StandardOpenOption.TRUNCATE_EXISTING : StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE);
         } catch (FileAlreadyExistsException e) {
             throw new IOException(file + " appeared while init ran; not overwritten");
         }
-        if (secret) restrict(file);
+    }
+
+    private static void createOwnerOnly(Path file) throws IOException {
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(file); // not a POSIX file system: its own defaults apply
+        }
     }
 
     /** Owner-only: the file holds a key or the password to one. */

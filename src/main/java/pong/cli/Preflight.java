@@ -26,21 +26,20 @@ final class Preflight {
         List<String> warnings = new ArrayList<>();
         TlsFiles.ServerKey k = TlsFiles.serverKey(file, c);
         if (k != null) {
-            String key = c.tlsKeystore() != null ? "tls.keystore" : "tls.cert";
-            Path path = c.tlsKeystore() != null ? c.tlsKeystore() : c.tlsCert();
             boolean matches;
             try {
                 matches = TlsFiles.matches(k);
             } catch (GeneralSecurityException e) {
-                throw new ConfigException(file.toString(), "tls.key", "cannot test the key against the certificate: " + e.getMessage());
+                throw new ConfigException(file.toString(), k.configKey().equals("tls.cert") ? "tls.key" : k.configKey(),
+                        "cannot test the key against the certificate: " + e.getMessage());
             }
             if (!matches) {
-                throw new ConfigException(file.toString(), c.tlsKeystore() != null ? "tls.keystore" : "tls.key",
-                        c.tlsKeystore() != null ? "the private key in " + path + " does not belong to its certificate"
-                                : "the private key in " + c.tlsKey() + " does not belong to the certificate in " + path
-                                + " (tls.cert): give the key that was made with this certificate");
+                throw k.configKey().equals("tls.cert")
+                        ? new ConfigException(file.toString(), "tls.key", "the private key in " + c.tlsKey()
+                                + " does not belong to the certificate in " + c.tlsCert() + " (tls.cert): give the key that was made with this certificate")
+                        : new ConfigException(file.toString(), k.configKey(), "the private key in " + k.where() + " does not belong to its certificate");
             }
-            warnings.addAll(TlsFiles.warnings(key, path, k.leaf(), now));
+            warnings.addAll(TlsFiles.warnings(k, now));
         }
         if (c.deny().toString().isBlank()) {
             warnings.add("dst.deny is empty: remote dials anything a client asks for, its own loopback and private networks included");

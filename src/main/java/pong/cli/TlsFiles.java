@@ -1,7 +1,7 @@
 package pong.cli;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -32,9 +32,16 @@ import pong.transport.Pem;
 final class TlsFiles {
     /** A certificate that expires sooner than this is warned about at start. */
     static final Duration EXPIRY_WARNING = Duration.ofDays(14);
+    /** The key that holds a PKCS#12 keystore inline, in base64. */
+    static final String INLINE_KEY = "tls.keystore.base64";
 
-    /** Remote's certificate chain (leaf first) and its private key. */
-    record ServerKey(List<X509Certificate> chain, PrivateKey key) {
+    /**
+     * Remote's certificate chain (leaf first) and its private key.
+     *
+     * @param configKey the key that gave them: tls.cert (with tls.key), tls.keystore or tls.keystore.base64
+     * @param where     how a message names them: the key and its file ("tls.keystore /etc/pong/remote.p12")
+     */
+    record ServerKey(List<X509Certificate> chain, PrivateKey key, String configKey, String where) {
         X509Certificate leaf() {
             return chain.get(0);
         }
@@ -43,10 +50,25 @@ final class TlsFiles {
     private TlsFiles() {
     }
 
-    /** Remote's key material from tls.cert/tls.key or tls.keystore; null for a tcp:// listener. */
+    /** Remote's key material from tls.cert/tls.key, tls.keystore or tls.keystore.base64; null for a tcp:// listener. */
     static ServerKey serverKey(Path file, RemoteConfig c) throws ConfigException {
         if (!c.listen().transport().secure()) return null;
-        if (c.tlsKeystore() != null) return fromKeystore(file, c.tlsKeystore(), c.tlsKeystorePassword());
+        if (c.tlsKeystoreInline() != null) {
+            byte[] bytes = c.tlsKeystoreInline();
+            return fromKeystore(file, INLINE_KEY, bytes, "the keystore in " + INLINE_KEY,
+                    "once decoded, " + FileLooks.describe(bytes, bytes.length), INLINE_KEY + " in " + file, c.tlsKeystorePassword());
+        }
+        if (c.tlsKeystore() != null) {
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(c.tlsKeystore());
+            } catch (IOException e) {
+                throw new ConfigException(file.toString(), "tls.keystore", "cannot read " + c.tlsKeystore() + ": " + e.getMessage());
+            }
+            String name = c.tlsKeystore().toString();
+            return fromKeystore(file, "tls.keystore", bytes, name, FileLooks.describe(c.tlsKeystore()), "tls.keystore " + name,
+                    c.tlsKeystorePassword());
+        }
         List<X509Certificate> chain = certificates(file, "tls.cert", c.tlsCert());
         PrivateKey key;
         try {
@@ -55,7 +77,7 @@ final class TlsFiles {
             throw new ConfigException(file.toString(), "tls.key", "cannot load the private key from " + c.tlsKey()
                     + " (" + FileLooks.describe(c.tlsKey()) + "): " + e.getMessage());
         }
-        return new ServerKey(chain, key);
+        return new ServerKey(chain, key, "tls.cert", "tls.cert " + c.tlsCert());
     }
 
     /** PEM certificates from the file a key names, or an error naming both. */
@@ -77,17 +99,24 @@ final class TlsFiles {
         }
     }
 
-    private static ServerKey fromKeystore(Path file, Path keystore, String password) throws ConfigException {
+    /**
+     * A PKCS#12 keystore's first private key with its chain.
+     *
+     * @param name  how errors name the keystore: its file, or the key that holds it inline
+     * @param looks what the bytes look like, for an error when they do not load
+     */
+    private static ServerKey fromKeystore(Path file, String configKey, byte[] pkcs12, String name, String looks, String where,
+                                          String password) throws ConfigException {
         KeyStore ks;
-        try (InputStream in = Files.newInputStream(keystore)) {
+        try {
             ks = KeyStore.getInstance("PKCS12");
-            ks.load(in, password.toCharArray());
+            ks.load(new ByteArrayInputStream(pkcs12), password.toCharArray());
         } catch (IOException | GeneralSecurityException e) {
             if (e.getCause() instanceof UnrecoverableKeyException) {
-                throw new ConfigException(file.toString(), "tls.keystore.password", "does not open " + keystore + " (wrong password)");
+                throw new ConfigException(file.toString(), "tls.keystore.password", "does not open " + name + " (wrong password)");
             }
-            throw new ConfigException(file.toString(), "tls.keystore", "cannot load " + keystore + " as a PKCS#12 keystore ("
-                    + FileLooks.describe(keystore) + "): " + e.getMessage());
+            throw new ConfigException(file.toString(), configKey, "cannot load " + name + " as a PKCS#12 keystore (" + looks + "): "
+                    + e.getMessage());
         }
         try {
             for (String alias : Collections.list(ks.aliases())) {
@@ -97,12 +126,12 @@ final class TlsFiles {
                 if (!(key instanceof PrivateKey pk) || chain == null || chain.length == 0) continue;
                 List<X509Certificate> certs = new ArrayList<>();
                 for (Certificate cert : chain) certs.add((X509Certificate) cert);
-                return new ServerKey(certs, pk);
+                return new ServerKey(certs, pk, configKey, where);
             }
         } catch (GeneralSecurityException e) {
-            throw new ConfigException(file.toString(), "tls.keystore", "cannot read the key in " + keystore + ": " + e.getMessage());
+            throw new ConfigException(file.toString(), configKey, "cannot read the key in " + name + ": " + e.getMessage());
         }
-        throw new ConfigException(file.toString(), "tls.keystore", keystore + " holds no private key with its certificate");
+        throw new ConfigException(file.toString(), configKey, name + " holds no private key with its certificate");
     }
 
     /** True when the key signs what the certificate's public key verifies. */
@@ -144,14 +173,14 @@ final class TlsFiles {
         return out;
     }
 
-    /** Start-up warnings about a certificate: it expires soon (or has), or it names no host, so only a pin can accept it. */
-    static List<String> warnings(String key, Path path, X509Certificate cert, Instant now) {
+    /** Start-up warnings about remote's certificate: it expires soon (or has). */
+    static List<String> warnings(ServerKey k, Instant now) {
         List<String> out = new ArrayList<>();
-        Instant notAfter = cert.getNotAfter().toInstant();
+        Instant notAfter = k.leaf().getNotAfter().toInstant();
         if (notAfter.isBefore(now)) {
-            out.add(key + " " + path + ": the certificate expired on " + notAfter + "; clients that check the chain refuse it");
+            out.add(k.where() + ": the certificate expired on " + notAfter + "; clients that check the chain refuse it");
         } else if (notAfter.isBefore(now.plus(EXPIRY_WARNING))) {
-            out.add(key + " " + path + ": the certificate expires on " + notAfter + ", in less than "
+            out.add(k.where() + ": the certificate expires on " + notAfter + ", in less than "
                     + EXPIRY_WARNING.toDays() + " days; renew it");
         }
         return out;

@@ -14,8 +14,8 @@ public final class Usage {
                   java -jar pong.jar FILE.properties
                       run the half the file names (mode=local or mode=remote) until SIGTERM or Ctrl-C
                   java -jar pong.jar init [DIR] --host NAME_OR_IP [--port 8443]
-                      write a matched pair into DIR (default: the current folder): remote.properties and
-                      remote.p12 (a self-signed certificate for NAME_OR_IP and its key) for the server,
+                      write a matched pair into DIR (default: the current folder): remote.properties for the
+                      server (its only file: a self-signed certificate for NAME_OR_IP and its key inline),
                       local.properties (tls.pin filled in, a fresh client.id) for the client; never overwrites
                   java -jar pong.jar check FILE [--url URL]
                       check a file as start-up would, and what start-up cannot know: for remote the

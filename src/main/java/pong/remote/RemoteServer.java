@@ -118,9 +118,10 @@ public final class RemoteServer implements AutoCloseable {
         try {
             SSLContext tls = null;
             if (config.listen().transport().secure()) {
-                tls = config.tlsKeystore() != null
-                        ? Tls.server(config.tlsKeystore(), config.tlsKeystorePassword().toCharArray())
-                        : Tls.server(config.tlsCert(), config.tlsKey());
+                char[] password = config.tlsKeystorePassword().toCharArray();
+                if (config.tlsKeystoreInline() != null) tls = Tls.server(config.tlsKeystoreInline(), password);
+                else if (config.tlsKeystore() != null) tls = Tls.server(config.tlsKeystore(), password);
+                else tls = Tls.server(config.tlsCert(), config.tlsKey());
             }
             transport = config.listen().transport().server(config.listen(),
                     new ServerOptions(tls, config.trustedProxies(), config.headerTimeout()));

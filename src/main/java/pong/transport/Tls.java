@@ -1,7 +1,7 @@
 package pong.transport;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -140,12 +140,15 @@ public final class Tls {
         return serverContext(ks, none);
     }
 
-    /** Remote's context from a PKCS#12 keystore. */
+    /** Remote's context from a PKCS#12 keystore file. */
     public static SSLContext server(Path keystore, char[] password) throws IOException, GeneralSecurityException {
+        return server(Files.readAllBytes(keystore), password);
+    }
+
+    /** Remote's context from a PKCS#12 keystore's bytes (a file's, or ones a configuration holds inline). */
+    public static SSLContext server(byte[] pkcs12, char[] password) throws IOException, GeneralSecurityException {
         KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keystore)) {
-            ks.load(in, password);
-        }
+        ks.load(new ByteArrayInputStream(pkcs12), password);
         return serverContext(ks, password);
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,9 +15,9 @@ import pong.testing.PongJar;
 import pong.testing.WebOrigin;
 
 /**
- * A first deployment as the README tells it: init in an empty folder, the server's files copied to
- * another folder (the server), both halves started with java -jar, check says OK, curl works through
- * the proxy. The only edits are the ones a loopback test needs: remote listens on 127.0.0.1 instead of
+ * A first deployment as the README tells it: init in an empty folder, remote.properties alone copied
+ * to another empty folder (the server), both halves started with java -jar, check says OK, curl works
+ * through the proxy. The only edits are the ones a loopback test needs: remote listens on 127.0.0.1 instead of
  * every interface, may dial the loopback origin, and local takes a free port.
  */
 @Timeout(300)
@@ -27,13 +28,16 @@ class FromAnEmptyFolderEndToEndTest {
     Path server;
 
     @Test
-    void initCopyStartCheckAndCurlWork() throws Exception {
+    void initThenCopyingOnlyRemotePropertiesToTheServerIsEnoughForCheckAndCurlToWork() throws Exception {
         int remotePort = PongJar.freePort();
         int localPort = PongJar.freePort();
         PongJar.Result init = PongJar.run(client, "init", "--host", "127.0.0.1", "--port", String.valueOf(remotePort));
         assertEquals(0, init.exit(), init.output());
 
-        for (String f : new String[] {"remote.properties", "remote.p12"}) Files.copy(client.resolve(f), server.resolve(f));
+        Files.copy(client.resolve("remote.properties"), server.resolve("remote.properties"));
+        try (var files = Files.list(server)) {
+            assertEquals(List.of(server.resolve("remote.properties")), files.toList(), "the server holds one file");
+        }
         edit(server.resolve("remote.properties"), "listen=tls://0.0.0.0:", "listen=tls://127.0.0.1:");
         edit(server.resolve("remote.properties"), "dst.deny=private,:25", "dst.deny=:25");
         edit(client.resolve("local.properties"), "listen=127.0.0.1:1080", "listen=127.0.0.1:" + localPort);

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
+import java.io.ByteArrayInputStream;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,10 +44,20 @@ class InitWritesAMatchedPairTest {
         assertEquals(List.of(local.clientId()), remote.clients());
         assertEquals("private,:25", remote.deny().toString());
 
-        X509Certificate cert = certificate(pair, remote);
+        X509Certificate cert = certificate(remote);
         assertEquals(List.of(List.of(7, "192.0.2.7")), sans(cert)); // 7 = iPAddress
         assertEquals(Tls.pinOf(cert), local.tlsPin());
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(pair.resolve("remote.p12"))));
+        // remote.properties holds the private key: owner-only, and nothing else for the server
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(pair.resolve("remote.properties"))));
+        try (var files = Files.list(pair)) {
+            assertEquals(List.of("local.properties", "remote.properties"), files.map(f -> f.getFileName().toString()).sorted().toList());
+        }
+
+        PongJar.Result check = PongJar.run(pair, "check", "remote.properties");
+        assertEquals(0, check.exit(), check.output());
+        assertTrue(check.output().contains("OK   key      the private key belongs to the certificate (CN=192.0.2.7)"), check.output());
+        assertTrue(check.output().contains("OK   names    covers IP:192.0.2.7"), check.output());
+        assertTrue(check.output().contains("OK   expiry   valid until"), check.output());
     }
 
     @Test
@@ -55,7 +65,7 @@ class InitWritesAMatchedPairTest {
         PongJar.Result r = PongJar.run(dir, "init", "named", "--host", "proxy.example.com");
         assertEquals(0, r.exit(), r.output());
         RemoteConfig remote = (RemoteConfig) Config.parse(dir.resolve("named/remote.properties"));
-        assertEquals(List.of(List.of(2, "proxy.example.com")), sans(certificate(dir.resolve("named"), remote))); // 2 = dNSName
+        assertEquals(List.of(List.of(2, "proxy.example.com")), sans(certificate(remote))); // 2 = dNSName
         assertEquals("tls://proxy.example.com:8443", ((LocalConfig) Config.parse(dir.resolve("named/local.properties"))).remote().toString());
 
         r = PongJar.run(dir, "init", "v6", "--host", "2001:db8::5");
@@ -75,7 +85,6 @@ class InitWritesAMatchedPairTest {
         assertTrue(r.output().contains("local.properties exists already"), r.output());
         assertEquals("mine\n", Files.readString(dir.resolve("local.properties")));
         assertFalse(Files.exists(dir.resolve("remote.properties")));
-        assertFalse(Files.exists(dir.resolve("remote.p12")));
     }
 
     @Test
@@ -90,11 +99,10 @@ class InitWritesAMatchedPairTest {
         }
     }
 
-    private static X509Certificate certificate(Path pair, RemoteConfig remote) throws Exception {
+    private static X509Certificate certificate(RemoteConfig remote) throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(pair.resolve(remote.tlsKeystore().getFileName()))) {
-            ks.load(in, remote.tlsKeystorePassword().toCharArray());
-        }
+        assertEquals(null, remote.tlsKeystore());
+        ks.load(new ByteArrayInputStream(remote.tlsKeystoreInline()), remote.tlsKeystorePassword().toCharArray());
         return (X509Certificate) ks.getCertificate(ks.aliases().nextElement());
     }
 

@@ -99,15 +99,50 @@ class StartupErrorsNameWhatIsWrongTest {
     }
 
     @Test
-    void startUpWarnsAboutAnEmptyDenyListAndACertificateAboutToExpireAndStopsWithCode0() throws Exception {
-        Path keystore = dir.resolve("soon.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-noprompt", "-alias", "soon", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
-                "-ext", "SAN=ip:127.0.0.1", "-validity", "5", "-storetype", "PKCS12", "-keystore", keystore.toString(),
-                "-storepass", "changeit").redirectErrorStream(true).start();
-        assertTrue(keytool.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, keytool.exitValue(), new String(keytool.getInputStream().readAllBytes()));
+    void anInlineKeystoreThatIsNotBase64ExitsWithCode2NamingTheKey() throws Exception {
+        Map<String, String> m = remote(PongJar.freePort());
+        m.remove("tls.cert");
+        m.remove("tls.key");
+        m.put("tls.keystore.base64", "MIIK*not-base64*");
+        m.put("tls.keystore.password", TestPki.KEYSTORE_PASSWORD);
+        assertStartFails(m, 2, "key 'tls.keystore.base64'", "is not base64");
+    }
 
+    @Test
+    void anInlineKeystoreThatDoesNotLoadExitsWithCode2NamingTheKeyAndWhatItHolds() throws Exception {
+        Map<String, String> m = remote(PongJar.freePort());
+        m.remove("tls.cert");
+        m.remove("tls.key");
+        m.put("tls.keystore.base64", Base64.getEncoder().encodeToString(Files.readAllBytes(TestPki.certPem())));
+        m.put("tls.keystore.password", TestPki.KEYSTORE_PASSWORD);
+        assertStartFails(m, 2, "key 'tls.keystore.base64'", "cannot load the keystore in tls.keystore.base64 as a PKCS#12 keystore",
+                "PEM blocks: CERTIFICATE");
+
+        m.put("tls.keystore.base64", Base64.getEncoder().encodeToString(Files.readAllBytes(TestPki.keystore())));
+        m.put("tls.keystore.password", "not-the-password");
+        assertStartFails(m, 2, "key 'tls.keystore.password'", "does not open the keystore in tls.keystore.base64");
+    }
+
+    @Test
+    void aKeystoreGivenInlineAndAnotherWayExitsWithCode2NamingBoth() throws Exception {
+        String inline = Base64.getEncoder().encodeToString(Files.readAllBytes(TestPki.keystore()));
+        Map<String, String> m = remote(PongJar.freePort());
+        m.remove("tls.cert");
+        m.remove("tls.key");
+        m.put("tls.keystore", TestPki.keystore().toString());
+        m.put("tls.keystore.base64", inline);
+        m.put("tls.keystore.password", TestPki.KEYSTORE_PASSWORD);
+        assertStartFails(m, 2, "key 'tls.keystore.base64'", "give exactly one of", "this file gives tls.keystore and tls.keystore.base64");
+
+        m = remote(PongJar.freePort());
+        m.put("tls.keystore.base64", inline);
+        m.put("tls.keystore.password", TestPki.KEYSTORE_PASSWORD);
+        assertStartFails(m, 2, "key 'tls.keystore.base64'", "this file gives tls.cert/tls.key and tls.keystore.base64");
+    }
+
+    @Test
+    void startUpWarnsAboutAnEmptyDenyListAndACertificateAboutToExpireAndStopsWithCode0() throws Exception {
+        Path keystore = soonExpiringKeystore();
         int port = PongJar.freePort();
         Map<String, String> m = remote(port);
         m.remove("tls.cert");
@@ -124,6 +159,36 @@ class StartupErrorsNameWhatIsWrongTest {
             assertTrue(log.contains("WARNING tls.keystore " + keystore + ": the certificate expires on"), log);
             assertEquals(0, remote.stop(), remote.log());
         }
+    }
+
+    @Test
+    void startUpWarnsAboutAnInlineCertificateAboutToExpireNamingTheKeyAndItsFile() throws Exception {
+        Path keystore = soonExpiringKeystore();
+        Map<String, String> m = remote(PongJar.freePort());
+        m.remove("tls.cert");
+        m.remove("tls.key");
+        m.put("tls.keystore.base64", Base64.getEncoder().encodeToString(Files.readAllBytes(keystore)));
+        m.put("tls.keystore.password", "changeit");
+        Files.delete(keystore);
+        Path file = ProxyPair.writeProperties(dir.resolve("remote.properties"), m);
+        try (PongJar.Running remote = PongJar.start(dir, dir.resolve("remote.log"), file.toString())) {
+            remote.awaitLog("remote listening on");
+            String log = remote.log();
+            assertTrue(log.contains("WARNING tls.keystore.base64 in " + file + ": the certificate expires on"), log);
+            assertEquals(0, remote.stop(), remote.log());
+        }
+    }
+
+    /** A PKCS#12 keystore (password changeit) whose certificate expires in 5 days. */
+    private Path soonExpiringKeystore() throws Exception {
+        Path keystore = dir.resolve("soon.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-noprompt", "-alias", "soon", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
+                "-ext", "SAN=ip:127.0.0.1", "-validity", "5", "-storetype", "PKCS12", "-keystore", keystore.toString(),
+                "-storepass", "changeit").redirectErrorStream(true).start();
+        assertTrue(keytool.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, keytool.exitValue(), new String(keytool.getInputStream().readAllBytes()));
+        return keystore;
     }
 
     private void assertStartFails(Map<String, String> values, int exit, String... mentions) throws Exception {

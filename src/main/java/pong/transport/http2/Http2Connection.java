@@ -76,6 +76,8 @@ public final class Http2Connection implements AutoCloseable {
     private long peerMaxConcurrent = Long.MAX_VALUE;
     private int handlersRunning;
     private boolean settingsReceived;
+    /** The peer acknowledged our SETTINGS: from then on it counts stream windows from what we announced. Guarded by lock. */
+    private boolean ourSettingsAcked;
     /** Set once: no new streams (GOAWAY sent or received, or the connection ended). */
     private boolean goingAway;
     private int peerLastStream = Integer.MAX_VALUE;
@@ -357,7 +359,10 @@ public final class Http2Connection implements AutoCloseable {
                 consumed(null, flow);
                 throw new Http2Exception(Http2Error.STREAM_CLOSED, id, "DATA after END_STREAM");
             }
-            if (flow > s.recvWindow) {
+            // Until it acknowledged our SETTINGS, the peer may still count a stream's window from the
+            // default 65,535 (RFC 9113 section 6.9.3): what it sent within that is no overrun.
+            long allowance = ourSettingsAcked ? 0 : Math.max(0, Http2Frame.DEFAULT_WINDOW - options.streamWindow());
+            if (flow > s.recvWindow + allowance) {
                 consumed(null, flow);
                 throw new Http2Exception(Http2Error.FLOW_CONTROL_ERROR, id, "DATA beyond the stream window");
             }
@@ -503,7 +508,15 @@ public final class Http2Connection implements AutoCloseable {
     }
 
     private void onSettings(Http2Frame.Settings f) throws IOException {
-        if (f.ack()) return; // our settings hold from the start: we accept what we announced before the peer acknowledged it
+        if (f.ack()) {
+            lock.lock();
+            try {
+                ourSettingsAcked = true;
+            } finally {
+                lock.unlock();
+            }
+            return;
+        }
         lock.lock();
         try {
             settingsReceived = true;

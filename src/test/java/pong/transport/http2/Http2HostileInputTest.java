@@ -195,6 +195,25 @@ class Http2HostileInputTest {
     }
 
     @Test
+    void dataSentUnderTheDefaultWindowBeforeThePeerSawASmallerOneIsNoOverrun() throws Exception {
+        // a server announcing a 1,000-byte stream window; this peer sends before it reads that announcement
+        try (H2TestServer small = new H2TestServer(null, Http2Options.defaults().withWindows(1000, 1 << 20), Http2ConnectionTest::echo);
+             Socket s = new Socket(InetAddress.getLoopbackAddress(), small.port())) {
+            s.setSoTimeout(30_000);
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            b.writeBytes(Http2Connection.PREFACE);
+            b.writeBytes(hex("000000 04 00 00000000"));
+            b.writeBytes(headers(1, false));
+            b.writeBytes(frame(Http2Frame.TYPE_DATA, 0, 1, new byte[60_000]));
+            b.writeBytes(hex("000008 06 00 00000000 0102030405060708"));
+            s.getOutputStream().write(b.toByteArray());
+            Seen seen = readToEnd(s);
+            assertTrue(seen.pingAcked(), "the connection ended: " + seen);
+            assertEquals(null, seen.lastReset(), "the stream was reset for data the default window allowed");
+        }
+    }
+
+    @Test
     void continuationWithoutEndIsCutWithEnhanceYourCalm() throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.writeBytes(frame(Http2Frame.TYPE_HEADERS, 0, 1, REQUEST));

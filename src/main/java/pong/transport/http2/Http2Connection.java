@@ -110,8 +110,8 @@ public final class Http2Connection implements AutoCloseable {
 
     /**
      * A server connection: reads the client preface on the reader thread (a link that does not start with it
-     * is closed) and runs handler for every stream the client opens, up to the stream cap; more are refused
-     * with RST_STREAM REFUSED_STREAM. When the handler returns, a stream it left open is reset: CANCEL if our
+     * is closed) and runs handler for every stream the client opens, up to the stream cap (streams not yet
+     * closed on both sides; handlers at most twice that); more are refused with RST_STREAM REFUSED_STREAM. When the handler returns, a stream it left open is reset: CANCEL if our
      * side was not ended (the response is incomplete), NO_ERROR if only the request body was left unread;
      * a handler that throws resets it with INTERNAL_ERROR.
      */
@@ -441,7 +441,10 @@ public final class Http2Connection implements AutoCloseable {
             lastPeerStream = id;
             if (goingAway || ended != null) return; // after GOAWAY, new streams are ignored (section 6.8)
             if (tooLarge != null) throw tooLarge;
-            if (handlersRunning >= options.maxConcurrentStreams()) {
+            // The cap counts open and half-closed streams (RFC 9113 section 5.1.2): a stream both sides have
+            // ended is free for the client to reuse even while its handler is still returning. Handlers
+            // themselves are bounded at twice the cap, so finishing ones cannot pile up.
+            if (streams.size() >= options.maxConcurrentStreams() || handlersRunning >= 2 * options.maxConcurrentStreams()) {
                 if (!queue.reply(w -> w.rstStream(id, Http2Error.REFUSED_STREAM))) {
                     throw new Http2Exception(Http2Error.ENHANCE_YOUR_CALM, "streams over the cap faster than RST_STREAM can be written");
                 }

@@ -221,6 +221,19 @@ class Http2ConnectionTest {
     }
 
     @Test
+    void aStreamBothSidesEndedFreesItsSlotEvenWhileItsHandlerIsStillReturning() throws Exception {
+        H2TestServer server = server(Http2Options.defaults().withMaxConcurrentStreams(1), s -> {
+            echo(s);
+            Thread.sleep(2000); // still finishing up after the stream has closed
+        });
+        Http2Connection c = client(server, Http2Options.defaults());
+        assertTrue(c.ping(Duration.ofSeconds(10))); // the server's SETTINGS have arrived
+        byte[] body = random(3, 1000);
+        assertArrayEquals(body, exchange(c.openStream(request("/1"), false), body, List.of()));
+        assertArrayEquals(body, exchange(c.openStream(request("/2"), false), body, List.of()));
+    }
+
+    @Test
     void gracefulShutdownLetsOpenStreamsFinishAndRefusesNewOnes() throws Exception {
         H2TestServer server = server(Http2Options.defaults(), Http2ConnectionTest::echo);
         Http2Connection c = client(server, Http2Options.defaults());

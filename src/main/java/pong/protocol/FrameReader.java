@@ -13,6 +13,8 @@ import java.io.InputStream;
  */
 public final class FrameReader {
     private final DataInputStream in;
+    /** The header bytes of the frame being read, reused: a header costs no allocation and at most two reads. */
+    private final byte[] header = new byte[Frame.HEADER_LENGTH];
     /** The current frame's header; its payload is still to be read while {@code payloadLeft} is set. */
     private int streamId;
     private byte type;
@@ -50,22 +52,31 @@ public final class FrameReader {
      */
     public boolean readHeader() throws IOException {
         if (payloadLeft) throw new IllegalStateException("the last frame's payload was not read");
-        int hi = in.read();
-        if (hi < 0) return false;
-        int lo = in.read();
-        if (lo < 0) throw new EOFException("connection ended inside a frame header");
-        int len = (hi << 8) | lo;
+        int got = in.read(header, 0, 2);
+        if (got < 0) return false;
+        fillHeader(got, 2);
+        int len = ((header[0] & 0xff) << 8) | (header[1] & 0xff);
         if (len < Frame.HEADER_LENGTH) {
             throw new ProtocolException("frame length " + len + " is shorter than the 7-byte header");
         }
         if (len > Frame.MAX_LENGTH) {
             throw new ProtocolException("frame length " + len + " exceeds " + Frame.MAX_LENGTH);
         }
-        streamId = in.readInt();
-        type = in.readByte();
+        fillHeader(2, Frame.HEADER_LENGTH); // the length is judged before the rest of the header arrives
+        streamId = ((header[2] & 0xff) << 24) | ((header[3] & 0xff) << 16) | ((header[4] & 0xff) << 8) | (header[5] & 0xff);
+        type = header[6];
         payloadLength = len - Frame.HEADER_LENGTH;
         payloadLeft = true;
         return true;
+    }
+
+    /** Reads header bytes {@code from} up to {@code to}; the connection may not end before. */
+    private void fillHeader(int from, int to) throws IOException {
+        while (from < to) {
+            int n = in.read(header, from, to - from);
+            if (n < 0) throw new EOFException("connection ended inside a frame header");
+            from += n;
+        }
     }
 
     public int streamId() {

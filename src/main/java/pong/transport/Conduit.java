@@ -56,6 +56,15 @@ public interface Conduit extends Closeable {
         return false;
     }
 
+    /**
+     * True when {@link #input()} already reads from the connection in large blocks (like {@link TlsConduit},
+     * which decrypts several records per read), so a small read costs no syscall and a reader adds no
+     * buffer of its own: a second buffer would only copy every byte once more.
+     */
+    default boolean inputBuffered() {
+        return false;
+    }
+
     /** The TLS protocol and cipher suite under this conduit ("TLSv1.3 TLS_AES_128_GCM_SHA256"), or null when plain. */
     default String security() {
         return null;

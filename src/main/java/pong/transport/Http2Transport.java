@@ -178,7 +178,7 @@ class Http2Transport implements Transport {
      * ends our direction (close_notify, FIN) and closes the socket a moment later.
      */
     private static ByteLink link(Socket raw, Conduit base, byte[] replay) {
-        InputStream in = new BufferedInputStream(base.input(), IO_BUFFER);
+        InputStream in = base.inputBuffered() ? base.input() : new BufferedInputStream(base.input(), IO_BUFFER);
         InputStream input = replay == null ? in : new SequenceInputStream(new ByteArrayInputStream(replay), in);
         ByteLink.OutputEnd end = base instanceof TlsConduit t ? t.channel()::shutdownOutput : raw::shutdownOutput;
         return new ByteLink() {

@@ -454,9 +454,11 @@ public final class TlsChannel implements Closeable {
     }
 
     private final class Input extends InputStream {
+        /** For the one-byte read; the input has one reader at a time (the conduit's reading thread). */
+        private final byte[] one = new byte[1];
+
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
             int n = TlsChannel.this.read(one, 0, 1);
             return n < 0 ? -1 : one[0] & 0xff;
         }

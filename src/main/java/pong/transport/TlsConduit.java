@@ -45,6 +45,11 @@ final class TlsConduit implements Conduit {
     }
 
     @Override
+    public boolean inputBuffered() {
+        return true;
+    }
+
+    @Override
     public void close() {
         channel.close();
     }

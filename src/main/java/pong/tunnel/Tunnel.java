@@ -144,7 +144,7 @@ public final class Tunnel implements AutoCloseable {
         this.flow = new FlowControl(settings);
         this.chunks = new ChunkPool(flow::outstanding);
         this.writer = new TunnelWriter(new FrameWriter(out), observer, this::close, settings.budget(), chunks);
-        this.reader = new FrameReader(new BufferedInputStream(conduit.input(), IO_BUFFER));
+        this.reader = new FrameReader(conduit.inputBuffered() ? conduit.input() : new BufferedInputStream(conduit.input(), IO_BUFFER));
     }
 
     /**

@@ -49,8 +49,8 @@ public final class Tls {
     }
 
     /**
-     * Remote's TLS on an accepted connection as a JDK {@code SSLSocket}, for the test peers and the bench's
-     * floor relays (the transports use {@link #serverChannel}): the handshake runs here, on the caller's
+     * Remote's TLS on an accepted connection as a JDK {@code SSLSocket}, for the test peers
+     * (the transports and the bench's floor relays use {@link #serverChannel}): the handshake runs here, on the caller's
      * thread, bounded by the socket's read timeout (and by whoever closes {@code raw}). Closing the result
      * closes {@code raw}. With application protocols, ALPN picks the first of them the client also offers
      * (none: no ALPN).

@@ -13,15 +13,18 @@ import pong.transport.ClientOptions;
 import pong.transport.Endpoint;
 import pong.transport.Sockets;
 import pong.transport.Tls;
+import pong.transport.TlsChannel;
 import pong.transport.Transports;
 
 /**
  * One half of the floor columns' relay chain, as its own process: {@code front LISTEN BACK_PORT vt|pt tls|plain}
  * takes plain TCP from the client and opens a TLS (or plain) connection per client connection to the back
  * half; {@code back LISTEN ORIGIN_PORT vt|pt tls|plain} takes those and dials the origin. TLS is set up by pong's own
- * tls transport (same protocols and cipher order). Each connection is copied both ways by two threads
- * with 64 KiB buffers, virtual (vt) or platform (pt): no SOCKS, no frames, no multiplexing, nothing
- * but the copies and the cipher, so it is the best a two-process TLS relay on this JDK does here.
+ * tls transport (same protocols and cipher order) and runs on the conduit pong's tunnel runs on
+ * ({@link TlsChannel}: one SSLEngine, whole records, several records per system call). Each connection
+ * is copied both ways by two threads with 64 KiB buffers, virtual (vt) or platform (pt): no SOCKS, no
+ * frames, no multiplexing, nothing but the copies and the cipher, so it is the best a two-process TLS
+ * relay on this JDK does here.
  *
  * <p>Threading: the main thread accepts; each connection gets its own pair of copy threads.
  */
@@ -53,39 +56,74 @@ public final class ChainRelay {
     }
 
     private static void relay(Socket accepted, SSLContext serverTls, Endpoint to, ClientOptions tls, Thread.Builder threads) {
-        Socket in = accepted;
-        Socket out = null;
+        Link in = null;
+        Link out = null;
+        Socket dialed = new Socket();
         try {
-            in.setTcpNoDelay(true);
-            if (serverTls != null) in = Tls.serverSide(accepted, serverTls);
-            out = new Socket();
-            out.setTcpNoDelay(true);
-            out.connect(new InetSocketAddress(to.host(), to.port()), (int) CONNECT_TIMEOUT.toMillis());
-            if (tls.tls() != null) out = Tls.clientSide(out, tls, to.host(), to.port(), CONNECT_TIMEOUT);
-            Socket o = out;
-            Socket i = in;
+            accepted.setTcpNoDelay(true);
+            in = serverTls != null ? new Link(Tls.serverChannel(accepted, serverTls)) : new Link(accepted);
+            dialed.setTcpNoDelay(true);
+            dialed.connect(new InetSocketAddress(to.host(), to.port()), (int) CONNECT_TIMEOUT.toMillis());
+            out = tls.tls() != null
+                    ? new Link(Tls.clientChannel(dialed, tls, to.host(), to.port(), CONNECT_TIMEOUT))
+                    : new Link(dialed);
+            Link o = out;
+            Link i = in;
             Thread back = threads.start(() -> copy(o, i));
             copy(in, out);
             back.join();
         } catch (IOException | InterruptedException e) {
             // the client or the origin went away: nothing to report in a bench relay
         } finally {
-            Sockets.closeQuietly(in);
-            if (out != null) Sockets.closeQuietly(out);
+            Sockets.closeQuietly(accepted);
+            Sockets.closeQuietly(dialed);
         }
     }
 
-    private static void copy(Socket from, Socket to) {
+    private static void copy(Link from, Link to) {
         byte[] buf = new byte[BUFFER];
         try {
-            InputStream in = from.getInputStream();
-            OutputStream out = to.getOutputStream();
             int n;
-            while ((n = in.read(buf)) > 0) out.write(buf, 0, n);
+            while ((n = from.in.read(buf)) > 0) {
+                to.out.write(buf, 0, n);
+                to.out.flush();
+            }
             to.shutdownOutput();
         } catch (IOException e) {
-            Sockets.closeQuietly(from);
-            Sockets.closeQuietly(to);
+            from.close();
+            to.close();
+        }
+    }
+
+    /** One side of a relayed connection: a plain socket, or TLS on a {@link TlsChannel} over it. */
+    private static final class Link {
+        final InputStream in;
+        final OutputStream out;
+        private final Socket socket;
+        private final TlsChannel tls;
+
+        Link(Socket socket) throws IOException {
+            this.socket = socket;
+            this.tls = null;
+            this.in = socket.getInputStream();
+            this.out = socket.getOutputStream();
+        }
+
+        Link(TlsChannel tls) {
+            this.socket = tls.socket();
+            this.tls = tls;
+            this.in = tls.input();
+            this.out = tls.output();
+        }
+
+        void shutdownOutput() throws IOException {
+            if (tls != null) tls.shutdownOutput();
+            else socket.shutdownOutput();
+        }
+
+        void close() {
+            if (tls != null) tls.close();
+            else Sockets.closeQuietly(socket);
         }
     }
 }

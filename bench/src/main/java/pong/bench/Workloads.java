@@ -36,7 +36,7 @@ final class Workloads {
                  int readTimeoutSeconds, int fanoutSeconds, long warmupBytes, int warmupRoundTrips, int warmupOpens,
                  long freshBytes, int fanoutDefaultStreams) {
         static Sizes full() {
-            return new Sizes(1L << 30, 16, 64L << 20, 512L << 20, 2000, 500, 10_000, 10, 200, 10, 10, 60, 240, 128L << 20, 2000, 1000,
+            return new Sizes(1L << 30, 16, 64L << 20, 512L << 20, 2000, 500, 10_000, 10, 200, 10, 10, 60, 240, 1L << 30, 2000, 1000,
                     256L << 20, 1000);
         }
 
@@ -74,13 +74,30 @@ final class Workloads {
     }
 
     /**
-     * Unrecorded traffic before each measured workload (a download, round trips, opens), so JVM proxies
-     * are measured after their JIT warm-up as a long-running proxy would be; run for every column. The
-     * opens are many because the open path is long: after only 20, C2 was still compiling it during
-     * the measured opens (a quarter of the remote's CPU samples, perf, 2026-11-26).
+     * Unrecorded traffic before each measured workload (a download and an upload at the same time, round
+     * trips, opens), so JVM proxies are measured after their JIT warm-up as a long-running proxy would be;
+     * run for every column. Both directions, since each has its own cipher path (the download's is
+     * encrypted by remote, the upload's by local), at once, so that the JIT compiles the hot paths for
+     * mixed traffic instead of for one direction and then throwing that code away when the other starts
+     * (a download right after an upload ran at 385 MB/s, the next ones at 524-577); and a GiB each way: a
+     * fresh pong pair's download rate, traced per 64 MiB, still climbs through its second GiB
+     * (2026-12-01: about 250, 450, then 560-620 MB/s per GiB; the floor relays the same), so 128 MiB
+     * measured a proxy still compiling its hot path. The opens are many because the open path is long:
+     * after only 20, C2 was still compiling it during the measured opens (a quarter of the remote's CPU
+     * samples, perf, 2026-11-26).
      */
     void warmUp() throws Exception {
+        AtomicReference<Exception> failed = new AtomicReference<>();
+        Thread up = Thread.ofVirtual().start(() -> {
+            try {
+                upload(sizes.warmupBytes());
+            } catch (Exception e) {
+                failed.set(e);
+            }
+        });
         download(1, sizes.warmupBytes());
+        up.join();
+        if (failed.get() != null) throw failed.get();
         try (Socket s = open()) {
             Echo echo = new Echo(s);
             for (int i = 0; i < sizes.warmupRoundTrips(); i++) echo.roundTrip();

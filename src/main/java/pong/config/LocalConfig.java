@@ -45,7 +45,8 @@ public record LocalConfig(
         int maxConnections,
         Limits limits,
         TunnelSettings tunnel,
-        Monitoring.Options monitoring) implements ModeConfig {
+        Monitoring.Options monitoring,
+        boolean tlsWarmup) implements ModeConfig {
     /** RFC 1929 carries user name and password each in at most 255 bytes. */
     static final int MAX_CREDENTIAL_BYTES = 255;
     /** A game or DNS client talks to a handful of destinations; 64 leaves the shared tunnel's other 960 streams to other apps. */
@@ -108,7 +109,8 @@ public record LocalConfig(
         TunnelSettings tunnel = c.tunnelSettings(true).withLimits(limits.maxStreams(), limits.streamIdleTimeout())
                 .withConnectConfirm(confirm);
         return new LocalConfig(listen, remotes, policy, tunnels, id, trust, pin, insecure, sni, httpHost, connect, handshake, users, udpIdle, udpRelays, confirm,
-                maxConnections, limits, tunnel, c.monitoring(false));
+                maxConnections, limits, tunnel, c.monitoring(false),
+                c.bool("tls.warmup", true) && remotes.stream().anyMatch(e -> e.transport().secure()));
     }
 
     /** The first endpoint of remote= (the only one unless a list is given). */

@@ -35,7 +35,8 @@ public record RemoteConfig(
         Limits limits,
         TunnelSettings tunnel,
         Shares shares,
-        Monitoring.Options monitoring) implements ModeConfig {
+        Monitoring.Options monitoring,
+        boolean tlsWarmup) implements ModeConfig {
 
     public static final String DEFAULT_DENY = "private,:25";
 
@@ -86,7 +87,7 @@ public record RemoteConfig(
         TunnelSettings tunnel = c.tunnelSettings(false).withLimits(limits.maxStreams(), limits.streamIdleTimeout());
         Shares shares = Limits.sharesForRemote(c, limits);
         return new RemoteConfig(listen, trusted, cert, key, keystore, inline, password, List.copyOf(clients), deny, dial, header, limits, tunnel,
-                shares, c.monitoring(true));
+                shares, c.monitoring(true), c.bool("tls.warmup", true) && listen.transport().secure());
     }
 
     /** tls.keystore.base64: standard base64 (spaces and line breaks ignored), or an error naming the key. */

@@ -14,7 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
 import pong.testing.ProxyPair;
 import pong.testing.TestPki;
 
-/** The keys that come with the web transports: http.host on local, listen.trusted.proxies on remote, and where they do not apply. */
+/**
+ * The keys that come with the transports: http.host on local, listen.trusted.proxies on remote, tls.warmup on
+ * both, and where they do not apply.
+ */
 class TransportKeysTest {
     @TempDir
     Path dir;
@@ -74,5 +77,21 @@ class TransportKeysTest {
         m.remove("tls.keystore.password");
         ConfigException e = assertThrows(ConfigException.class, () -> parse(m));
         assertTrue(e.getMessage().contains("wss://"), e.getMessage());
+    }
+
+    @Test
+    void theTlsWarmUpIsOnByDefaultWhereverTlsIsAndNowhereElse() throws Exception {
+        assertTrue(parse(local("tls://proxy.example.com:8443", null)).tlsWarmup());
+        assertTrue(parse(local("tcp://proxy.example.com:8443,wss://proxy.example.com/t", null)).tlsWarmup());
+        assertFalse(parse(local("tcp://proxy.example.com:8443", null)).tlsWarmup());
+        assertTrue(parse(remote("h2://127.0.0.1:0/t", null)).tlsWarmup());
+        assertFalse(parse(remote("ws://127.0.0.1:0/t", null)).tlsWarmup());
+        Map<String, String> off = remote("tls://127.0.0.1:0", null);
+        off.put("tls.warmup", "false");
+        assertFalse(parse(off).tlsWarmup());
+        Map<String, String> bad = local("tls://proxy.example.com:8443", null);
+        bad.put("tls.warmup", "off");
+        ConfigException e = assertThrows(ConfigException.class, () -> parse(bad));
+        assertTrue(e.getMessage().contains("tls.warmup") && e.getMessage().contains("true or false"), e.getMessage());
     }
 }

@@ -7,7 +7,6 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -17,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,6 +37,9 @@ import pong.testing.WsServerStreams;
  */
 @Timeout(60)
 class WebSocketClientSurvivesHostileServersEndToEndTest {
+    @TempDir
+    Path dir;
+
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     static Stream<Arguments> violations() {
@@ -100,7 +103,6 @@ class WebSocketClientSurvivesHostileServersEndToEndTest {
         l.put("listen", "127.0.0.1:0");
         l.put("remote", remote);
         l.put("client.id", UUID.randomUUID().toString());
-        Path dir = Files.createTempDirectory("pong-ws-client");
         return new LocalServer((LocalConfig) Config.parse(ProxyPair.writeProperties(dir.resolve("local.properties"), l))).start();
     }
 

@@ -155,5 +155,6 @@ public final class ProxyPair implements AutoCloseable {
         local.close();
         remote.close();
         restarted.forEach(RemoteServer::close);
+        TempDirs.deleteQuietly(dir);
     }
 }

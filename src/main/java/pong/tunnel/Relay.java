@@ -60,8 +60,9 @@ public final class Relay {
 
     /** @return the bytes read from the socket and written to the stream */
     private static long socketToStream(Stream stream, Socket socket, InputStream in, IdleWatch idle) {
-        // Reads stop at one frame's payload, so a read becomes one frame without a second copy.
-        int maxRead = stream.tunnel().maxDataPayload();
+        // Reads stop at two frames' payload: a read becomes frames without a second copy, and a full read's
+        // two frames leave in one flush (Stream.write), as many bytes per TLS write as a 64 KiB copy loop.
+        int maxRead = 2 * stream.tunnel().maxDataPayload();
         byte[] buf = new byte[Math.min(FIRST_READ, maxRead)];
         long total = 0;
         try {

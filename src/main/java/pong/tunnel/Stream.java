@@ -169,9 +169,13 @@ public final class Stream {
             Tunnel t;
             TunnelWriter.Lane l;
             int sid;
+            boolean more;
             lock.lock();
             try {
                 n = acquireCredit(Math.min(max, end - off));
+                // the next frame follows at once only if its credit is here: never leave a frame unflushed
+                // while waiting for credit its delivery would bring
+                more = off + n < end && sendCredit > 0 && tunnel.peerHasExtensions();
                 keep(b, off, n);
                 // where the frame goes, taken under the lock (no Route object per frame on this path)
                 t = tunnel;
@@ -181,7 +185,7 @@ public final class Stream {
                 lock.unlock();
             }
             try {
-                t.writer().sendData(l, sid, b, off, n);
+                t.writer().sendData(l, sid, b, off, n, more);
             } catch (IOException e) {
                 if (!movedFrom(l)) throw e; // moved meanwhile: the bytes went with the replay
             }

@@ -146,8 +146,14 @@ final class TunnelWriter {
      * Sends {@code len} bytes of {@code b} from {@code off} as one data frame of the stream, waiting as
      * {@link #send} does. The bytes are written through or copied into a chunk before this returns: the
      * caller may reuse its array at once.
+     *
+     * @param more the caller sends the next frame of the same write right after this one and may do so
+     *             without waiting (it has the credit): a frame written through is then left for that
+     *             frame's flush, so that one app read of two frames costs one TLS write, not two. Whoever
+     *             writes next flushes it: the next write-through, or the writer, which flushes whenever
+     *             its queue runs empty.
      */
-    void sendData(Lane lane, int streamId, byte[] b, int off, int len) throws IOException {
+    void sendData(Lane lane, int streamId, byte[] b, int off, int len, boolean more) throws IOException {
         lock.lock();
         try {
             if (!admit(lane, Frame.HEADER_LENGTH + ChunkPool.capacityFor(len))) {
@@ -164,7 +170,7 @@ final class TunnelWriter {
             if (observer != null) observer.queued(frameOf(streamId, b, off, len));
             out.write(streamId, FrameType.DATA.code, b, off, len);
             if (observer != null) observer.written(frameOf(streamId, b, off, len));
-            out.flush();
+            if (!more) out.flush();
         } catch (Throwable e) {
             writeThroughFailed(e);
             throw e;

@@ -82,7 +82,7 @@ class QueuedDataFramesKeepTheirBytesUntilWrittenTest {
                         int n = 1 + r.nextInt(r.nextBoolean() ? 300 : buf.length);
                         r.nextBytes(buf);
                         expected.write(buf, 0, n);
-                        writer.sendData(lane, id, buf, 0, n);
+                        writer.sendData(lane, id, buf, 0, n, false);
                         // the array is ours again at once: scribble over it
                         Arrays.fill(buf, 0, n, (byte) 0x5a);
                     }

@@ -22,8 +22,12 @@ import pong.testing.TestData;
 @Timeout(30)
 class TunnelOverPipeTest {
     private static Tunnel[] echoPair() throws IOException {
+        return echoPair(TunnelSettings.DEFAULTS);
+    }
+
+    private static Tunnel[] echoPair(TunnelSettings remoteSettings) throws IOException {
         PipeConduit[] ends = PipeConduit.pair();
-        Tunnel remote = new Tunnel(ends[1], Tunnel.Side.REMOTE, TunnelSettings.DEFAULTS, null, (stream, type, target) ->
+        Tunnel remote = new Tunnel(ends[1], Tunnel.Side.REMOTE, remoteSettings, null, (stream, type, target) ->
                 Thread.ofVirtual().start(() -> {
                     try {
                         byte[] chunk;
@@ -42,6 +46,34 @@ class TunnelOverPipeTest {
         byte[] chunk;
         while ((chunk = s.take()) != null) b.writeBytes(chunk);
         return b.toByteArray();
+    }
+
+    /**
+     * One write of several frames' worth, against a window smaller than one frame: a frame may wait for the
+     * next one's flush only while the next one has its credit. Were the frame before a credit wait left
+     * unflushed (in the tunnel's buffer, since a pipe gathers nothing itself), the peer would never see
+     * it, never grant more, and the write would hang.
+     */
+    @Test
+    void aWriteOfMoreThanTheCreditArrivesWholeSinceNoFrameWaitsUnflushedForCredit() throws Exception {
+        Tunnel[] pair = echoPair(TunnelSettings.DEFAULTS.withFlow(FlowControl.MIN_WINDOW, TunnelSettings.DEFAULTS.bufferMax()));
+        try {
+            byte[] data = TestData.bytes(7, 200_000);
+            Stream s = pair[0].open(FrameType.CONNECT, new Address("127.0.0.1", 7));
+            Thread sender = Thread.ofVirtual().start(() -> {
+                try {
+                    s.write(data.clone());
+                    s.finish();
+                } catch (IOException e) {
+                    s.reset(ErrorCode.ERR, e.getMessage());
+                }
+            });
+            assertArrayEquals(data, readAll(s));
+            sender.join();
+        } finally {
+            pair[0].close();
+            pair[1].close();
+        }
     }
 
     @Test

@@ -42,4 +42,15 @@ class TunnelWriterFlushTest {
         writer.send(writer.newLane(), data);
         assertEquals(List.of(data.length()), out.flushedAt);
     }
+
+    @Test
+    void twoFramesOfOneAppWriteLeaveInOneFlush() throws Exception {
+        FlushRecorder out = new FlushRecorder();
+        TunnelWriter writer = new TunnelWriter(new FrameWriter(out), null);
+        TunnelWriter.Lane lane = writer.newLane();
+        byte[] read = new byte[2 * 1000];
+        writer.sendData(lane, 1, read, 0, 1000, true);
+        writer.sendData(lane, 1, read, 1000, 1000, false);
+        assertEquals(List.of(2 * (Frame.HEADER_LENGTH + 1000)), out.flushedAt);
+    }
 }

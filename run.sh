@@ -27,9 +27,11 @@ set -euo pipefail
 # The small-footprint options (measured in bench/RESULTS.md, "Footprint"): Serial GC with a
 # 160 MiB ceiling, so 10,000 streams fit; a fixed 24 MiB young generation with large survivor
 # spaces, so bulk traffic's short-lived buffers die young instead of spreading into the old
-# generation; glibc's freed native memory (the JIT's work areas) handed back every second.
-# Bulk download and upload then peak near 100 MiB RSS per half instead of 130-150.
-export PONG_JAVA_OPTS="${PONG_JAVA_OPTS--XX:+UseSerialGC -Xmx160m -Xmn24m -XX:SurvivorRatio=2 -XX:TrimNativeHeapInterval=1000}"
+# generation; glibc's freed native memory (the JIT's work areas) handed back every second; and no
+# C2 compilation may take more than 4 MiB of work memory (Java 22+; Java 21 prints a parse error for
+# it and runs on): the big inlined compilations of the TLS and tunnel paths took 7-30 MiB each, which
+# made the peak. Bulk download and upload then peak near 95 MiB RSS per half instead of 130-150.
+export PONG_JAVA_OPTS="${PONG_JAVA_OPTS--XX:+UseSerialGC -Xmx160m -Xmn24m -XX:SurvivorRatio=2 -XX:TrimNativeHeapInterval=1000 -XX:CompileCommand=quiet -XX:CompileCommand=MemLimit,*.*,4M}"
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 cd "$ROOT"

@@ -41,6 +41,18 @@ class TunnelOverPipeTest {
         return new Tunnel[] {local, remote};
     }
 
+    /** Writes a copy of {@code data} to the stream in one call, then finishes it; a failure goes to {@code failures}. */
+    private static Thread sendThenFinish(Stream s, byte[] data, List<Throwable> failures) {
+        return Thread.ofVirtual().start(() -> {
+            try {
+                s.write(data.clone());
+                s.finish();
+            } catch (IOException e) {
+                failures.add(e);
+            }
+        });
+    }
+
     private static byte[] readAll(Stream s) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         byte[] chunk;
@@ -59,17 +71,12 @@ class TunnelOverPipeTest {
         Tunnel[] pair = echoPair(TunnelSettings.DEFAULTS.withFlow(FlowControl.MIN_WINDOW, TunnelSettings.DEFAULTS.bufferMax()));
         try {
             byte[] data = TestData.bytes(7, 200_000);
+            List<Throwable> failures = new CopyOnWriteArrayList<>();
             Stream s = pair[0].open(FrameType.CONNECT, new Address("127.0.0.1", 7));
-            Thread sender = Thread.ofVirtual().start(() -> {
-                try {
-                    s.write(data.clone());
-                    s.finish();
-                } catch (IOException e) {
-                    s.reset(ErrorCode.ERR, e.getMessage());
-                }
-            });
+            Thread sender = sendThenFinish(s, data, failures);
             assertArrayEquals(data, readAll(s));
             sender.join();
+            assertArrayEquals(new Object[0], failures.toArray());
         } finally {
             pair[0].close();
             pair[1].close();
@@ -87,14 +94,7 @@ class TunnelOverPipeTest {
                 apps.add(Thread.ofVirtual().start(() -> {
                     try {
                         Stream s = pair[0].open(FrameType.CONNECT, new Address("127.0.0.1", 7));
-                        Thread sender = Thread.ofVirtual().start(() -> {
-                            try {
-                                s.write(data.clone());
-                                s.finish();
-                            } catch (IOException e) {
-                                failures.add(e);
-                            }
-                        });
+                        Thread sender = sendThenFinish(s, data, failures);
                         assertArrayEquals(data, readAll(s));
                         sender.join();
                     } catch (Throwable e) {

@@ -28,8 +28,8 @@ set -euo pipefail
 # 160 MiB ceiling, so 10,000 streams fit; a fixed 24 MiB young generation with large survivor
 # spaces, so bulk traffic's short-lived buffers die young instead of spreading into the old
 # generation; glibc's freed native memory (the JIT's work areas) handed back every second; and no
-# C2 compilation may take more than 4 MiB of work memory (Java 22+; Java 21 prints a parse error for
-# it and runs on): the big inlined compilations of the TLS and tunnel paths took 7-30 MiB each, which
+# C2 compilation may take more than 4 MiB of work memory (Java 22+; an older JVM prints a parse error
+# for it and runs on, as JDK 17 does): the big inlined compilations of the TLS and tunnel paths took 7-30 MiB each, which
 # made the peak. Bulk download and upload then peak near 95 MiB RSS per half instead of 130-150.
 export PONG_JAVA_OPTS="${PONG_JAVA_OPTS--XX:+UseSerialGC -Xmx160m -Xmn24m -XX:SurvivorRatio=2 -XX:TrimNativeHeapInterval=1000 -XX:CompileCommand=quiet -XX:CompileCommand=MemLimit,*.*,4M}"
 

@@ -116,8 +116,8 @@ public final class RunCommand {
         try {
             TlsWarmup.run(WARMUP_RECORDS, WARMUP_BULK_BYTES);
             LOG.log(Level.INFO, "TLS path warmed up in {0} ms (tls.warmup=false skips this)", (System.nanoTime() - t0) / 1_000_000);
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "TLS warm-up failed, starting without it: {0}", e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "TLS warm-up failed, starting without it: {0}", e.toString());
         }
     }
 

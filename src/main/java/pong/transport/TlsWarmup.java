@@ -43,6 +43,7 @@ public final class TlsWarmup {
      * Sends {@code records} small records each way, then {@code bulkBytes} each way in whole records.
      *
      * @throws IOException the loopback connection or the handshake failed (the caller logs it and starts anyway)
+     * @throws RuntimeException the TLS engine failed in the calling thread (the caller treats it as the above)
      */
     public static void run(int records, long bulkBytes) throws IOException {
         SSLContext context = context();
@@ -53,11 +54,12 @@ public final class TlsWarmup {
             client.setSoTimeout(30_000);
             Socket accepted = server.accept();
             accepted.setSoTimeout(30_000);
-            IOException[] serverFailure = new IOException[1];
+            Exception[] serverFailure = new Exception[1];
+            // the server side owns the accepted socket: a failed handshake leaves it open, so it closes it itself
             Thread serverSide = Thread.ofVirtual().name("tls-warmup").start(() -> {
-                try (TlsChannel tls = Tls.serverChannel(accepted, context)) {
+                try (accepted; TlsChannel tls = Tls.serverChannel(accepted, context)) {
                     exchange(tls, records, bulkBytes, false);
-                } catch (IOException e) {
+                } catch (IOException | RuntimeException e) {
                     serverFailure[0] = e;
                 }
             });
@@ -66,7 +68,8 @@ public final class TlsWarmup {
                 exchange(tls, records, bulkBytes, true);
             }
             serverSide.join();
-            if (serverFailure[0] != null) throw serverFailure[0];
+            if (serverFailure[0] instanceof IOException e) throw e;
+            if (serverFailure[0] != null) throw new IOException("the warm-up's server side failed: " + serverFailure[0], serverFailure[0]);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);

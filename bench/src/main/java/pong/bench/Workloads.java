@@ -95,8 +95,11 @@ final class Workloads {
                 failed.set(e);
             }
         });
-        download(1, sizes.warmupBytes());
-        up.join();
+        try {
+            download(1, sizes.warmupBytes());
+        } finally {
+            up.join(); // the upload ends on its own: it is bounded by its size and the read timeout
+        }
         if (failed.get() != null) throw failed.get();
         try (Socket s = open()) {
             Echo echo = new Echo(s);
